@@ -1,0 +1,41 @@
+# Clearline: `make run` and `make test` are the whole set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB := var/demo.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint bench postgres-tools clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	mkdir -p var
+	test -f $(DEMO_DB) || $(BIN)/clearline init --db $(DEMO_DB) --demo
+	@echo "Clearline on http://$(HOST):$(PORT) (API docs at /docs); demo tokens in var/demo-tokens.json"
+	$(BIN)/clearline serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
+
+# The store and hotline tests run on SQLite and on a throw-away PostgreSQL from pg_virtualenv.
+test: $(STAMP) postgres-tools
+	pg_virtualenv -- sh -c 'CLEARLINE_TEST_POSTGRES="postgresql://$$PGUSER:$$PGPASSWORD@$$PGHOST:$${PGPORT:-5432}/$${PGDATABASE:-postgres}" CLEARLINE_REQUIRE_POSTGRES=1 $(BIN)/pytest $(PYTEST_ARGS)'
+
+postgres-tools:
+	@command -v pg_virtualenv >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql postgresql-common; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check clearline tests bench
+	$(BIN)/ruff format --check clearline tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/hotline.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Clearline: a deconfliction line between armed forces that share a theatre."""

@@ -1,0 +1,1 @@
+"""HTTP and WebSocket interface (FastAPI): auth, shapes and routes; no logic of its own."""

@@ -1,0 +1,102 @@
+"""The application: routes, error shapes, and the background watch over deadlines."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
+from sqlalchemy import Connection
+
+from clearline.api import errors, events, lines, messages
+from clearline.api.auth import CurrentUser
+from clearline.api.runtime import Runtime
+from clearline.clock import Clock, SystemClock
+from clearline.model.user import User
+from clearline.services import deadlines, line_checks
+from clearline.store.database import create_engine, migrate
+
+log = logging.getLogger("clearline")
+WATCH_INTERVAL_S = 1.0
+
+
+class Me(BaseModel):
+    user: User
+
+
+def create_app(
+    database_url: str, clock: Clock | None = None, watch_interval_s: float | None = WATCH_INTERVAL_S
+) -> FastAPI:
+    """The line, on the store at ``database_url``.
+
+    ``watch_interval_s`` is how often (in real seconds) deadlines and line checks are looked
+    at; ``None`` leaves that to the caller (tests step it with ``watch``).
+    """
+    engine = create_engine(database_url)
+    rt = Runtime(engine=engine, clock=clock or SystemClock())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(migrate, engine)
+        rt.writer.start()
+        watcher = None
+        if watch_interval_s is not None:
+            watcher = asyncio.create_task(_watch_forever(rt, watch_interval_s))
+        try:
+            yield
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+                await asyncio.gather(watcher, return_exceptions=True)
+            await rt.writer.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Clearline",
+        version="0.1.0",
+        summary="A deconfliction line between armed forces that share a theatre.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = rt
+    errors.install(app)
+    app.include_router(messages.router)
+    app.include_router(lines.router)
+    app.include_router(events.router)
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    @app.get("/v1/me", response_model=Me, tags=["auth"])
+    async def me(user: CurrentUser) -> Me:
+        """Who your token speaks for."""
+        return Me(user=user)
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+async def watch(rt: Runtime) -> int:
+    """One look at the clock: send due line checks, escalate what is overdue."""
+    now = rt.clock.now()
+
+    def step(connection: Connection) -> int:
+        return len(line_checks.send_due(connection, now)) + deadlines.run(connection, now)
+
+    return await rt.write(step)
+
+
+async def _watch_forever(rt: Runtime, interval_s: float) -> None:
+    while True:
+        try:
+            await watch(rt)
+        except Exception:  # keep watching: one bad step must not silence every later deadline
+            log.exception("deadline watch failed; retrying")
+        await asyncio.sleep(interval_s)

@@ -1,0 +1,47 @@
+"""Who is asking: a bearer token names one user of one party."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from clearline.api.runtime import Runtime
+from clearline.model.errors import ClearlineError, ErrorKind, forbidden
+from clearline.model.user import Role, User
+from clearline.services import accounts
+
+bearer = HTTPBearer(auto_error=False, description="A token from `clearline token create`.")
+
+
+def runtime(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+async def authenticate(rt: Runtime, token: str | None) -> User:
+    user = None if not token else await rt.read(lambda c: accounts.authenticate(c, token))
+    if user is None:
+        raise ClearlineError(
+            ErrorKind.UNAUTHENTICATED, "Authorization", "a valid bearer token is required"
+        )
+    return user
+
+
+async def current_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> User:
+    return await authenticate(runtime(request), credentials.credentials if credentials else None)
+
+
+async def party_user(user: Annotated[User, Depends(current_user)]) -> User:
+    """A user of a party on the line: mediators see figures, never messages."""
+    if user.role is Role.MEDIATOR:
+        raise forbidden("role", "a mediator sees figures per line, never messages")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+PartyUser = Annotated[User, Depends(party_user)]
+CurrentRuntime = Annotated[Runtime, Depends(runtime)]

@@ -1,0 +1,60 @@
+"""Every refusal is JSON that names the field and the reason: ``{"error", "field", "reason"}``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from clearline.model.errors import ClearlineError, ErrorKind
+
+STATUS = {
+    ErrorKind.INVALID: 422,
+    ErrorKind.UNAUTHENTICATED: 401,
+    ErrorKind.FORBIDDEN: 403,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+}
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(ClearlineError, _clearline)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
+
+
+def _body(kind: str, field: str | None, reason: str, **more: object) -> dict[str, object]:
+    return {"error": kind, "field": field, "reason": reason, **more}
+
+
+async def _clearline(_request: Request, exc: ClearlineError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if exc.kind is ErrorKind.UNAUTHENTICATED else None
+    return JSONResponse(
+        _body(exc.kind, exc.field, exc.reason), status_code=STATUS[exc.kind], headers=headers
+    )
+
+
+async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    problems = [{"field": _field(error["loc"]), "reason": error["msg"]} for error in exc.errors()]
+    first = problems[0]
+    return JSONResponse(
+        _body(ErrorKind.INVALID, first["field"], first["reason"], problems=problems),
+        status_code=422,
+    )
+
+
+async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
+    return JSONResponse(
+        _body("http_error", None, str(exc.detail)),
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+def _field(location: tuple[object, ...] | list[object]) -> str:
+    """``("body", "body", "hazard")`` names the field ``body.hazard``; headers keep their case."""
+    parts = list(location)
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts) or "request"

@@ -1,0 +1,100 @@
+"""The event stream: polling (`GET /v1/events`) and live (`WS /v1/stream`), both resumable.
+
+Both answer "everything your party may see after sequence number N". A client that keeps the
+last number it saw and reconnects with it gets exactly what it missed: no gap, no duplicate.
+Handing a message to a client of the recipient party is what marks it delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Annotated
+
+from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
+
+from clearline.api.auth import CurrentRuntime, CurrentUser, authenticate, runtime
+from clearline.api.runtime import Runtime
+from clearline.api.schemas import EventPage, arrivals, event_out
+from clearline.model.errors import ClearlineError
+from clearline.model.event import Event
+from clearline.model.user import User
+from clearline.services import hotline
+from clearline.store import events as event_store
+
+router = APIRouter(prefix="/v1", tags=["events"])
+PAGE = 500
+
+
+@router.get("/events", response_model=EventPage)
+async def poll(
+    user: CurrentUser,
+    rt: CurrentRuntime,
+    since: Annotated[int, Query(ge=0, description="The last sequence number you saw.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=5_000)] = PAGE,
+) -> EventPage:
+    found = await rt.read(lambda c: event_store.since(c, user.party, since, limit))
+    await _deliver(rt, user, found)
+    return EventPage(
+        events=[event_out(e, user) for e in found],
+        last_seq=found[-1].seq if found else since,
+    )
+
+
+@router.websocket("/stream")
+async def stream(websocket: WebSocket, since: int = 0, token: str | None = None) -> None:
+    """Live events as JSON text frames, each one `EventOut`.
+
+    Authenticate with `Authorization: Bearer <token>` or, where a client cannot set headers
+    (browsers), `?token=`. Resume with `?since=<last seq seen>`.
+    """
+    rt = runtime(websocket)  # type: ignore[arg-type]
+    header = websocket.headers.get("authorization", "")
+    try:
+        user = await authenticate(rt, token or header.removeprefix("Bearer ").strip() or None)
+    except ClearlineError as exc:
+        await websocket.close(code=4401, reason=exc.reason)
+        return
+    await websocket.accept()
+    subscription = rt.bus.subscribe(user.party)
+    pending: set[asyncio.Task[None]] = set()
+    try:
+        last = since
+        while page := await rt.read(
+            lambda c, after=last: event_store.since(c, user.party, after, PAGE)
+        ):
+            last = await _send(websocket, rt, user, page, pending)
+        while not (subscription.overflowed and subscription.queue.empty()):
+            event = await subscription.queue.get()
+            if event.seq > last:
+                last = await _send(websocket, rt, user, [event], pending)
+        await websocket.close(code=1013, reason="fell behind: reconnect with since")
+    except WebSocketDisconnect:
+        pass
+    finally:
+        rt.bus.unsubscribe(subscription)
+        with contextlib.suppress(Exception):
+            await asyncio.gather(*pending)
+
+
+async def _send(
+    websocket: WebSocket,
+    rt: Runtime,
+    user: User,
+    events: list[Event],
+    pending: set[asyncio.Task[None]],
+) -> int:
+    for event in events:
+        await websocket.send_text(event_out(event, user).model_dump_json())
+    # Delivery is recorded without holding up the stream; the writer batches these.
+    task = asyncio.create_task(_deliver(rt, user, events))
+    pending.add(task)
+    task.add_done_callback(pending.discard)
+    return events[-1].seq
+
+
+async def _deliver(rt: Runtime, user: User, events: list[Event]) -> None:
+    arrived = arrivals(events, user)
+    if arrived:
+        now = rt.clock.now()
+        await rt.write(lambda c: hotline.mark_delivered(c, user, arrived, now))

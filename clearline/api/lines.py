@@ -1,0 +1,43 @@
+"""Lines: their state and figures, suspension and restoration."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import Connection
+
+from clearline.api.auth import CurrentRuntime, CurrentUser
+from clearline.api.schemas import LineOut, SuspendRequest
+from clearline.model.line import Line
+from clearline.services import figures, hotline
+
+router = APIRouter(prefix="/v1/lines", tags=["lines"])
+
+
+@router.get("", response_model=list[LineOut])
+async def list_lines(user: CurrentUser, rt: CurrentRuntime) -> list[LineOut]:
+    """Your party's lines; for a mediator, every line of the agreements it mediates.
+
+    Figures are counts and answer times only, never content.
+    """
+
+    def load(connection: Connection) -> list[LineOut]:
+        lines = hotline.lines_for(connection, user)
+        return [LineOut(line=line, figures=figures.for_line(connection, line)) for line in lines]
+
+    return await rt.read(load)
+
+
+@router.post("/{party}/suspend", response_model=Line)
+async def suspend(
+    party: str, request: SuspendRequest, user: CurrentUser, rt: CurrentRuntime
+) -> Line:
+    """Suspend your line with `party` (liaison officers). Messages are still taken and held."""
+    now = rt.clock.now()
+    return await rt.write(lambda c: hotline.suspend(c, user, party, request.reason, now))
+
+
+@router.post("/{party}/restore", response_model=Line)
+async def restore(party: str, user: CurrentUser, rt: CurrentRuntime) -> Line:
+    """Restore a line you suspended (liaison officers); held messages are delivered."""
+    now = rt.clock.now()
+    return await rt.write(lambda c: hotline.restore(c, user, party, now))

@@ -1,0 +1,91 @@
+"""Messages: send, read, acknowledge."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query, Response
+
+from clearline.api.auth import CurrentRuntime, PartyUser
+from clearline.api.schemas import MessageList, MessageOut, message_out
+from clearline.model.message import DeliveryState, MessageType
+from clearline.model.user import Language
+from clearline.services import hotline
+
+router = APIRouter(prefix="/v1/messages", tags=["messages"])
+
+StateFilter = Literal[
+    "held", "sent", "delivered", "acknowledged", "answered", "escalated", "overdue"
+]
+
+
+@router.post("", status_code=201, response_model=MessageOut)
+async def send(
+    request: hotline.SendRequest,
+    user: PartyUser,
+    rt: CurrentRuntime,
+    response: Response,
+    idempotency_key: Annotated[
+        str, Header(min_length=1, max_length=200, description="Same key, same message.")
+    ],
+) -> MessageOut:
+    """Put a message on the line to another party.
+
+    Example: `{"to": "IL", "type": "warning", "precedence": "FLASH", "body": {"hazard":
+    "air_strike", "location": {"lat": 34.55, "lon": 38.28}, "radius_m": 20000}}`.
+    Answers only once the message is on disk. Repeating the same request with the same
+    `Idempotency-Key` returns the first message (200) and never stores a second.
+    """
+    now = rt.clock.now()
+    message, created = await rt.write(
+        lambda c: hotline.send(c, user, request, now, idempotency_key)
+    )
+    if not created:
+        response.status_code = 200
+    return message_out(message, user)
+
+
+@router.get("", response_model=MessageList)
+async def list_messages(
+    user: PartyUser,
+    rt: CurrentRuntime,
+    box: Literal["inbox", "outbox", "all"] = "all",
+    state: StateFilter | None = None,
+    type: MessageType | None = None,
+    since: Annotated[datetime | None, Query(description="Created at or after, ISO 8601.")] = None,
+    limit: Annotated[int, Query(ge=1, le=1_000)] = 100,
+    lang: Language | None = None,
+) -> MessageList:
+    """Your party's messages, newest first. Reading your inbox counts as delivery."""
+    found = await rt.read(
+        lambda c: hotline.messages_for(c, user.party, box, state, type, since, limit)
+    )
+    undelivered = [
+        m.id
+        for m in found
+        if (own := m.recipient(user.party)) is not None and own.state is DeliveryState.SENT
+    ]
+    if undelivered:
+        now = rt.clock.now()
+        await rt.write(lambda c: hotline.mark_delivered(c, user, undelivered, now))
+        found = await rt.read(
+            lambda c: hotline.messages_for(c, user.party, box, state, type, since, limit)
+        )
+    return MessageList(messages=[message_out(m, user, lang) for m in found])
+
+
+@router.get("/{message_id}", response_model=MessageOut)
+async def get_message(
+    message_id: int, user: PartyUser, rt: CurrentRuntime, lang: Language | None = None
+) -> MessageOut:
+    message = await rt.read(lambda c: hotline.visible(c, user.party, message_id))
+    return message_out(message, user, lang)
+
+
+@router.post("/{message_id}/ack", response_model=MessageOut)
+async def acknowledge(message_id: int, user: PartyUser, rt: CurrentRuntime) -> MessageOut:
+    """A human of the receiving party has read the message; the sender sees it at once."""
+    now = rt.clock.now()
+    message = await rt.write(lambda c: hotline.acknowledge(c, user, message_id, now))
+    return message_out(message, user)

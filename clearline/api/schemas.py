@@ -1,0 +1,114 @@
+"""What the API returns: records as a given reader may see them, in that reader's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from clearline.model.event import Event
+from clearline.model.line import Line
+from clearline.model.message import DeliveryState, Message, Recipient
+from clearline.model.times import dtg
+from clearline.model.user import Language, User
+from clearline.services import hotline
+from clearline.services.figures import LineFigures
+from clearline.services.rendering import Rendering, render
+
+
+class MessageOut(BaseModel):
+    id: int
+    agreement_id: str
+    line_id: int
+    sender_party: str | None = Field(description="None when the line itself raised it.")
+    sender_user: int | None
+    to: list[str]
+    type: str
+    precedence: str
+    body: dict[str, Any]
+    free_text: str | None
+    in_reply_to: int | None
+    created_at: datetime
+    created_dtg: str
+    line_suspended: bool
+    state: DeliveryState | None = Field(description="Your party's copy, if you received it.")
+    recipients: list[Recipient]
+    rendered: Rendering
+
+
+class MessageList(BaseModel):
+    messages: list[MessageOut]
+
+
+class LineOut(BaseModel):
+    line: Line
+    figures: LineFigures
+
+
+class EventOut(BaseModel):
+    seq: int
+    type: str
+    time: datetime
+    agreement_id: str
+    payload: dict[str, Any]
+
+
+class EventPage(BaseModel):
+    events: list[EventOut]
+    last_seq: int = Field(description="Pass as `since` to get what follows.")
+
+
+class SuspendRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=2_000)
+
+
+def message_out(message: Message, reader: User, language: Language | None = None) -> MessageOut:
+    seen = hotline.view(message, reader.party)
+    own = seen.recipient(reader.party)
+    return MessageOut(
+        id=seen.id,
+        agreement_id=seen.agreement_id,
+        line_id=seen.line_id,
+        sender_party=seen.sender_party,
+        sender_user=seen.sender_user,
+        to=[r.party for r in message.recipients],
+        type=seen.type,
+        precedence=seen.precedence,
+        body=seen.body,
+        free_text=seen.free_text,
+        in_reply_to=seen.in_reply_to,
+        created_at=seen.created_at,
+        created_dtg=dtg(seen.created_at),
+        line_suspended=seen.line_suspended,
+        state=own.state if own else None,
+        recipients=list(seen.recipients),
+        rendered=render(seen, language or reader.language),
+    )
+
+
+def event_out(event: Event, reader: User) -> EventOut:
+    """Message payloads are shown as the reader may see the message, rendered for them."""
+    payload = event.payload
+    if "message" in payload:
+        message = Message.model_validate(payload["message"])
+        payload = {"message": message_out(message, reader).model_dump(mode="json")}
+    return EventOut(
+        seq=event.seq,
+        type=event.type,
+        time=event.time,
+        agreement_id=event.agreement_id,
+        payload=payload,
+    )
+
+
+def arrivals(events: list[Event], reader: User) -> list[int]:
+    """Messages that these events hand to the reader's party for the first time."""
+    found = []
+    for event in events:
+        message = event.payload.get("message")
+        if message and any(
+            r["party"] == reader.party and r["released_at"] for r in message["recipients"]
+        ):
+            found.append(message["id"])
+    return found

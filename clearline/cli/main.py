@@ -1,0 +1,326 @@
+"""``clearline``: set up a line, serve it, and stand a watch on it from a terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from clearline.cli.client import DEFAULT_URL, TOKEN_HELP, URL_HELP, fail, request
+from clearline.clock import SystemClock
+from clearline.model.agreement import Party
+from clearline.model.errors import ClearlineError
+from clearline.model.message import MessageType, Precedence
+from clearline.model.user import Language, Role
+from clearline.services import accounts, agreements, demo
+from clearline.store.database import create_engine, database_url, migrate, sqlite_path
+from clearline.store.writer import run_now
+
+app = typer.Typer(
+    help="Clearline: a deconfliction line between forces that share a theatre.\n\n"
+    "Example: clearline init --demo && clearline serve",
+    no_args_is_help=True,
+)
+user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
+token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+agreement_app = typer.Typer(help="Manage agreements.", no_args_is_help=True)
+line_app = typer.Typer(help="See and change the state of your lines.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(agreement_app, name="agreement")
+app.add_typer(line_app, name="line")
+
+Db = Annotated[
+    str | None, typer.Option("--db", help="SQLite path or postgresql:// URL (env CLEARLINE_DB).")
+]
+Url = Annotated[str, typer.Option("--url", envvar="CLEARLINE_URL", help=URL_HELP)]
+Token = Annotated[str, typer.Option("--token", envvar="CLEARLINE_TOKEN", help=TOKEN_HELP)]
+CLOCK = SystemClock()
+console = Console()
+
+
+def _store(db: str | None) -> Any:
+    engine = create_engine(database_url(db))
+    migrate(engine)
+    return engine
+
+
+def _admin(db: str | None, operation: Any) -> Any:
+    """Run an admin operation on the store; a refusal is one line on stderr and exit 2."""
+    try:
+        return run_now(_store(db), operation)
+    except ClearlineError as exc:
+        fail(f"{exc.field}: {exc.reason}")
+
+
+@app.command()
+def init(
+    db: Db = None,
+    with_demo: Annotated[
+        bool, typer.Option("--demo", help="Add the Israel–Turkey demo line.")
+    ] = False,
+) -> None:
+    """Create (or upgrade) the database; with --demo, add the demo agreement and its users.
+
+    Example: clearline init --db var/demo.db --demo
+    """
+    url = database_url(db)
+    if not with_demo:
+        _store(db)
+        typer.echo(f"database ready: {url}")
+        return
+    tokens = _admin(db, lambda c: demo.create_demo(c, CLOCK.now()))
+    path = sqlite_path(url)
+    out = (path.parent if path else Path.cwd()) / "demo-tokens.json"
+    out.write_text(json.dumps(tokens, indent=2) + "\n")
+    out.chmod(0o600)
+    typer.echo(f"demo line {demo.AGREEMENT_ID} created in {url}")
+    typer.echo(f"tokens for every demo user written to {out}")
+
+
+@app.command()
+def serve(
+    db: Db = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the line: API at /v1, OpenAPI docs at /docs.
+
+    Example: clearline serve --db var/demo.db --port 8000
+    """
+    import uvicorn
+
+    from clearline.api.app import create_app
+
+    uvicorn.run(create_app(database_url(db)), host=host, port=port, log_level="warning")
+
+
+@agreement_app.command("create")
+def agreement_create(
+    agreement_id: Annotated[str, typer.Argument(help="Short id, e.g. il-ru-syria.")],
+    name: Annotated[str, typer.Option(help="Full name of the agreement.")],
+    party: Annotated[list[str], typer.Option(help="CODE=Name, once per party.")],
+    mediator: Annotated[list[str] | None, typer.Option(help="CODE=Name of a mediator.")] = None,
+    db: Db = None,
+) -> None:
+    """Create an agreement with its parties, protocol v1 and a line between each pair.
+
+    Example: clearline agreement create il-ru --name "Israel–Russia"
+    --party IL=Israel --party RU=Russia
+    """
+    parties = [_party(p) for p in party]
+    mediators = [_party(m) for m in mediator or []]
+    _admin(
+        db,
+        lambda c: agreements.create_agreement(
+            c, agreement_id, name, parties, mediators, CLOCK.now()
+        ),
+    )
+    typer.echo(f"agreement {agreement_id} created")
+
+
+@user_app.command("add")
+def user_add(
+    name: str,
+    party: Annotated[str, typer.Option(help="Party code, e.g. IL.")],
+    role: Annotated[Role, typer.Option(help="What the user does on the line.")],
+    language: Annotated[
+        Language, typer.Option(help="Language the line speaks to them.")
+    ] = Language.EN,
+    db: Db = None,
+) -> None:
+    """Add a user of a party.
+
+    Example: clearline user add il-duty-2 --party IL --role duty_officer --language he
+    """
+    user = _admin(db, lambda c: accounts.add_user(c, name, party, role, language, CLOCK.now()))
+    typer.echo(f"user {user.name} (id {user.id}) added: {user.role} of {user.party}")
+
+
+@token_app.command("create")
+def token_create(
+    user: Annotated[str, typer.Argument(help="User name.")],
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+    db: Db = None,
+) -> None:
+    """Create an API token for a user and print it (the only time it is shown).
+
+    Example: clearline token create il-duty-officer --label console
+    """
+    typer.echo(_admin(db, lambda c: accounts.create_token(c, user, label, CLOCK.now())))
+
+
+@app.command()
+def send(
+    to: Annotated[str, typer.Option(help="Receiving party code.")],
+    type: Annotated[MessageType, typer.Option(help="Message type.")],
+    precedence: Annotated[Precedence, typer.Option(help="FLASH, IMMEDIATE, PRIORITY, ROUTINE.")],
+    token: Token,
+    body: Annotated[str, typer.Option(help="The typed body as JSON.")] = "{}",
+    free_text: Annotated[
+        str | None, typer.Option(help="Text shown as written, untranslated.")
+    ] = None,
+    reply_to: Annotated[int | None, typer.Option(help="Id of the message this answers.")] = None,
+    key: Annotated[
+        str | None, typer.Option(help="Idempotency key; a fresh one by default.")
+    ] = None,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Send a message; prints its id and state once the line has it on disk.
+
+    Example: clearline send --to IL --type warning --precedence FLASH
+    --body '{"hazard": "air_strike", "location": {"lat": 34.55, "lon": 38.28}, "radius_m": 20000}'
+    """
+    try:
+        parsed = json.loads(body)
+    except json.JSONDecodeError as exc:
+        fail(f"body: not JSON ({exc.msg})")
+    payload = {
+        "to": to,
+        "type": type,
+        "precedence": precedence,
+        "body": parsed,
+        "free_text": free_text,
+        "in_reply_to": reply_to,
+    }
+    message = request(
+        "POST",
+        url,
+        token,
+        "/v1/messages",
+        json=payload,
+        headers={"Idempotency-Key": key or str(uuid.uuid4())},
+    )
+    typer.echo(f"message {message['id']} to {to}: {message['recipients'][0]['state']}")
+
+
+@app.command()
+def inbox(
+    token: Token,
+    box: Annotated[str, typer.Option(help="inbox, outbox or all.")] = "inbox",
+    state: Annotated[str | None, typer.Option(help="e.g. sent, escalated, overdue.")] = None,
+    lang: Annotated[Language | None, typer.Option(help="Render in this language.")] = None,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """List your party's messages, newest first.
+
+    Example: clearline inbox --state escalated
+    """
+    params = {k: v for k, v in {"box": box, "state": state, "lang": lang}.items() if v}
+    found = request("GET", url, token, "/v1/messages", params=params)["messages"]
+    table = Table("id", "prec", "from", "to", "type", "state", "time (DTG)", "text")
+    for m in found:
+        text = m["rendered"]["title"] + ": " + m["rendered"]["text"]
+        if m["free_text"]:
+            text += f" [{m['rendered']['free_text_label']}] {m['free_text']}"
+        state_of = m["state"] or ",".join(f"{r['party']}:{r['state']}" for r in m["recipients"])
+        table.add_row(
+            str(m["id"]),
+            m["precedence"],
+            m["sender_party"] or "line",
+            ",".join(m["to"]),
+            m["type"],
+            state_of,
+            m["created_dtg"],
+            text,
+        )
+    console.print(table)
+
+
+@app.command()
+def ack(
+    message_id: Annotated[int, typer.Argument(help="Id of the message you have read.")],
+    token: Token,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Acknowledge a message: tell the sender a human has read it.
+
+    Example: clearline ack 42
+    """
+    message = request("POST", url, token, f"/v1/messages/{message_id}/ack")
+    typer.echo(f"message {message['id']}: {message['state']}")
+
+
+@app.command()
+def tail(
+    token: Token,
+    since: Annotated[int, typer.Option(help="Last sequence number already seen.")] = 0,
+    state_file: Annotated[
+        Path | None, typer.Option(help="Keep the last sequence number here and resume from it.")
+    ] = None,
+    count: Annotated[int | None, typer.Option(help="Stop after this many events.")] = None,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Follow the line's events live, resuming after a drop without gap or duplicate.
+
+    Example: clearline tail --state-file ~/.clearline-tail
+    """
+    from clearline.cli.follow import follow
+
+    if state_file is not None and state_file.exists():
+        since = int(state_file.read_text().strip() or 0)
+    asyncio.run(follow(url, token, since, state_file, count))
+
+
+@line_app.command("list")
+def line_list(token: Token, url: Url = DEFAULT_URL) -> None:
+    """Show your lines, their state and figures.
+
+    Example: clearline line list
+    """
+    table = Table("line", "agreement", "state", "since", "reason", "acknowledged", "overdue")
+    for entry in request("GET", url, token, "/v1/lines"):
+        line, figures = entry["line"], entry["figures"]
+        table.add_row(
+            f"{line['party_a']}–{line['party_b']}",
+            line["agreement_id"],
+            line["state"],
+            line["changed_at"],
+            line["reason"] or "",
+            str(figures["acknowledged"]),
+            str(figures["overdue"]),
+        )
+    console.print(table)
+
+
+@line_app.command("suspend")
+def line_suspend(
+    party: Annotated[str, typer.Argument(help="The other party of the line.")],
+    reason: Annotated[str, typer.Option(help="Why; it goes on the record.")],
+    token: Token,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Suspend your line with PARTY (liaison officers).
+
+    Example: clearline line suspend TR --reason "talks broken off"
+    """
+    line = request("POST", url, token, f"/v1/lines/{party}/suspend", json={"reason": reason})
+    typer.echo(f"line {line['party_a']}–{line['party_b']}: {line['state']}")
+
+
+@line_app.command("restore")
+def line_restore(
+    party: Annotated[str, typer.Argument(help="The other party of the line.")],
+    token: Token,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Restore your line with PARTY; held messages are delivered.
+
+    Example: clearline line restore TR
+    """
+    line = request("POST", url, token, f"/v1/lines/{party}/restore")
+    typer.echo(f"line {line['party_a']}–{line['party_b']}: {line['state']}")
+
+
+def _party(spec: str) -> Party:
+    code, _, name = spec.partition("=")
+    try:
+        return Party(code=code.strip(), name=name.strip() or code.strip())
+    except ValueError:
+        fail(f"party: {spec!r} is not CODE=Name with a 2-3 letter upper-case code")

@@ -1,0 +1,1 @@
+"""Plain typed records shared by every layer. Imports nothing of Clearline but ``clock``."""

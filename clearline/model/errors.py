@@ -1,0 +1,43 @@
+"""Errors a request can meet, named by what went wrong rather than by HTTP status.
+
+The API maps each kind to a status code; the CLI prints ``field: reason`` on one line. Every
+error names the field at fault so that an integrator knows what to fix without reading code.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorKind(StrEnum):
+    INVALID = "invalid"
+    UNAUTHENTICATED = "unauthenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+
+
+class ClearlineError(Exception):
+    """A refused request: nothing it tried to store was stored."""
+
+    def __init__(self, kind: ErrorKind, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.kind = kind
+        self.field = field
+        self.reason = reason
+
+
+def invalid(field: str, reason: str) -> ClearlineError:
+    return ClearlineError(ErrorKind.INVALID, field, reason)
+
+
+def forbidden(field: str, reason: str) -> ClearlineError:
+    return ClearlineError(ErrorKind.FORBIDDEN, field, reason)
+
+
+def not_found(field: str, reason: str) -> ClearlineError:
+    return ClearlineError(ErrorKind.NOT_FOUND, field, reason)
+
+
+def conflict(field: str, reason: str) -> ClearlineError:
+    return ClearlineError(ErrorKind.CONFLICT, field, reason)

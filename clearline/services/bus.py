@@ -1,0 +1,47 @@
+"""The event bus: committed events fan out to connected clients, each seeing only its party's.
+
+In-process, since one process serves the line by default. A subscriber that falls too far
+behind is cut off rather than allowed to grow without bound; its client reconnects and resumes
+from the store by sequence number, so it loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from clearline.model.event import Event
+
+QUEUE_LIMIT = 10_000
+
+
+@dataclass(eq=False)
+class Subscription:
+    party: str
+    queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_LIMIT))
+    overflowed: bool = False
+
+
+@dataclass
+class Bus:
+    _subscriptions: set[Subscription] = field(default_factory=set)
+
+    def subscribe(self, party: str) -> Subscription:
+        subscription = Subscription(party)
+        self._subscriptions.add(subscription)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        self._subscriptions.discard(subscription)
+
+    def publish(self, events: list[Event]) -> None:
+        for subscription in list(self._subscriptions):
+            for event in events:
+                if subscription.party not in event.audience:
+                    continue
+                try:
+                    subscription.queue.put_nowait(event)
+                except asyncio.QueueFull:
+                    subscription.overflowed = True
+                    self.unsubscribe(subscription)
+                    break

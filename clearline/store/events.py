@@ -1,0 +1,64 @@
+"""The event log: append in the writer's transaction, read back by party and sequence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from clearline.model.event import Event, EventType
+from clearline.store.schema import event_audience, events
+from clearline.store.writer import outbox
+
+
+def append(
+    connection: Connection,
+    type: EventType,
+    time: datetime,
+    agreement_id: str,
+    audience: Iterable[str],
+    payload: dict[str, Any],
+) -> Event:
+    parties = tuple(sorted(set(audience)))
+    seq = connection.execute(
+        events.insert().values(type=type, time=time, agreement_id=agreement_id, payload=payload)
+    ).inserted_primary_key[0]
+    connection.execute(event_audience.insert(), [{"party": p, "seq": seq} for p in parties])
+    event = Event(
+        seq=seq, type=type, time=time, agreement_id=agreement_id, audience=parties, payload=payload
+    )
+    outbox(connection).append(event)
+    return event
+
+
+def since(connection: Connection, party: str, seq: int, limit: int) -> list[Event]:
+    """Events after ``seq`` that ``party`` may see, oldest first."""
+    rows = connection.execute(
+        sa.select(events)
+        .join(event_audience, event_audience.c.seq == events.c.seq)
+        .where(event_audience.c.party == party, events.c.seq > seq)
+        .order_by(events.c.seq)
+        .limit(limit)
+    ).all()
+    audiences: dict[int, list[str]] = {row.seq: [] for row in rows}
+    if audiences:
+        for seq_, member in connection.execute(
+            sa.select(event_audience.c.seq, event_audience.c.party).where(
+                event_audience.c.seq.in_(list(audiences))
+            )
+        ):
+            audiences[seq_].append(member)
+    return [
+        Event(
+            seq=row.seq,
+            type=EventType(row.type),
+            time=row.time,
+            agreement_id=row.agreement_id,
+            audience=tuple(sorted(audiences[row.seq])),
+            payload=row.payload,
+        )
+        for row in rows
+    ]

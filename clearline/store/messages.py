@@ -1,0 +1,242 @@
+"""Messages and their per-recipient states."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from clearline.model.message import (
+    DeliveryState,
+    Message,
+    MessageType,
+    Precedence,
+    Recipient,
+)
+from clearline.model.protocol import Protocol
+from clearline.model.user import Role
+from clearline.store.schema import messages, recipients
+
+r = recipients.c
+
+STATE_CONDITIONS: dict[str, sa.ColumnElement[bool]] = {
+    DeliveryState.HELD: r.released_at.is_(None),
+    DeliveryState.SENT: sa.and_(
+        r.released_at.is_not(None),
+        r.delivered_at.is_(None),
+        r.acknowledged_at.is_(None),
+        r.answered_at.is_(None),
+    ),
+    DeliveryState.DELIVERED: sa.and_(
+        r.delivered_at.is_not(None), r.acknowledged_at.is_(None), r.answered_at.is_(None)
+    ),
+    DeliveryState.ACKNOWLEDGED: sa.and_(r.acknowledged_at.is_not(None), r.answered_at.is_(None)),
+    DeliveryState.ANSWERED: r.answered_at.is_not(None),
+    "escalated": sa.and_(r.escalation_level > 0, r.acknowledged_at.is_(None)),
+    "overdue": sa.and_(r.overdue.is_(True), r.acknowledged_at.is_(None)),
+}
+"""Filters on a recipient's state; ``escalated`` and ``overdue`` cut across the states."""
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    agreement_id: str
+    line_id: int
+    sender_party: str | None
+    sender_user: int | None
+    type: MessageType
+    precedence: Precedence
+    body: dict[str, Any]
+    free_text: str | None
+    in_reply_to: int | None
+    line_suspended: bool
+    idempotency_key: str | None = None
+    request_hash: str | None = None
+
+
+def insert(
+    connection: Connection,
+    new: NewMessage,
+    to: Iterable[str],
+    now: datetime,
+    deadline_s: int,
+) -> int:
+    """Store a message; recipients on a carrying line are released now with a deadline."""
+    values = {k: v for k, v in new.__dict__.items()}
+    message_id = connection.execute(
+        messages.insert().values(created_at=now, **values)
+    ).inserted_primary_key[0]
+    released = None if new.line_suspended else now
+    due = None if released is None else _after(now, deadline_s)
+    connection.execute(
+        recipients.insert(),
+        [
+            {
+                "message_id": message_id,
+                "party": party,
+                "released_at": released,
+                "due_at": due,
+                "escalation_level": 0,
+                "overdue": False,
+            }
+            for party in to
+        ],
+    )
+    return message_id
+
+
+def by_idempotency_key(connection: Connection, user_id: int, key: str) -> sa.Row[Any] | None:
+    return connection.execute(
+        sa.select(messages.c.id, messages.c.request_hash).where(
+            messages.c.sender_user == user_id, messages.c.idempotency_key == key
+        )
+    ).first()
+
+
+def get(connection: Connection, message_id: int) -> Message | None:
+    found = _load(connection, messages.c.id == message_id)
+    return found[0] if found else None
+
+
+def query(
+    connection: Connection,
+    party: str,
+    box: str,
+    state: str | None = None,
+    type: MessageType | None = None,
+    since: datetime | None = None,
+    limit: int = 100,
+) -> list[Message]:
+    """Messages ``party`` sent (outbox) or received and may see (inbox), newest first."""
+    mine = sa.select(r.message_id).where(r.party == party, r.released_at.is_not(None))
+    if state is not None and box == "inbox":
+        mine = mine.where(STATE_CONDITIONS[state])
+    sent = sa.select(messages.c.id).where(messages.c.sender_party == party)
+    if state is not None and box == "outbox":
+        sent = sent.where(messages.c.id.in_(sa.select(r.message_id).where(STATE_CONDITIONS[state])))
+    where = {
+        "inbox": messages.c.id.in_(mine),
+        "outbox": messages.c.id.in_(sent),
+        "all": sa.or_(messages.c.id.in_(mine), messages.c.id.in_(sent)),
+    }[box]
+    if type is not None:
+        where = sa.and_(where, messages.c.type == type)
+    if since is not None:
+        where = sa.and_(where, messages.c.created_at >= since)
+    return _load(connection, where, limit)
+
+
+def update_recipient(connection: Connection, message_id: int, party: str, **values: Any) -> None:
+    connection.execute(
+        recipients.update().where(r.message_id == message_id, r.party == party).values(**values)
+    )
+
+
+def due(connection: Connection, now: datetime) -> list[tuple[Message, Recipient]]:
+    """Recipients whose acknowledgement deadline has passed, oldest deadline first."""
+    rows = connection.execute(
+        sa.select(r.message_id, r.party)
+        .where(r.due_at <= now, r.acknowledged_at.is_(None))
+        .order_by(r.due_at)
+    ).all()
+    found = []
+    for message_id, party in rows:
+        message = get(connection, message_id)
+        if message is not None and (recipient := message.recipient(party)) is not None:
+            found.append((message, recipient))
+    return found
+
+
+def held_on_line(connection: Connection, line_id: int) -> list[tuple[int, str]]:
+    return [
+        (row.message_id, row.party)
+        for row in connection.execute(
+            sa.select(r.message_id, r.party)
+            .join(messages, messages.c.id == r.message_id)
+            .where(messages.c.line_id == line_id, r.released_at.is_(None))
+            .order_by(r.message_id)
+        )
+    ]
+
+
+def release(
+    connection: Connection, message_id: int, party: str, now: datetime, protocol: Protocol
+) -> None:
+    precedence = connection.execute(
+        sa.select(messages.c.precedence).where(messages.c.id == message_id)
+    ).scalar_one()
+    deadline = protocol.deadline_s(Precedence(precedence))
+    update_recipient(connection, message_id, party, released_at=now, due_at=_after(now, deadline))
+
+
+def _after(now: datetime, seconds: int) -> datetime:
+    return now + timedelta(seconds=seconds)
+
+
+def _load(
+    connection: Connection, where: sa.ColumnElement[bool], limit: int | None = None
+) -> list[Message]:
+    query = sa.select(messages).where(where).order_by(messages.c.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    rows = connection.execute(query).all()
+    by_message: dict[int, list[Recipient]] = {row.id: [] for row in rows}
+    if by_message:
+        for rec in connection.execute(
+            sa.select(recipients).where(r.message_id.in_(list(by_message))).order_by(r.party)
+        ):
+            by_message[rec.message_id].append(_recipient(rec))
+    return [_message(row, tuple(by_message[row.id])) for row in rows]
+
+
+def _recipient(row: sa.Row[Any]) -> Recipient:
+    return Recipient(
+        party=row.party,
+        state=_state(row),
+        released_at=row.released_at,
+        delivered_at=row.delivered_at,
+        delivered_to=row.delivered_to,
+        acknowledged_at=row.acknowledged_at,
+        acknowledged_by=row.acknowledged_by,
+        answered_at=row.answered_at,
+        answered_by=row.answered_by,
+        answer_id=row.answer_id,
+        due_at=row.due_at,
+        escalation_level=row.escalation_level,
+        escalated_to=None if row.escalated_to is None else Role(row.escalated_to),
+        overdue=row.overdue,
+    )
+
+
+def _state(row: sa.Row[Any]) -> DeliveryState:
+    if row.answered_at is not None:
+        return DeliveryState.ANSWERED
+    if row.acknowledged_at is not None:
+        return DeliveryState.ACKNOWLEDGED
+    if row.delivered_at is not None:
+        return DeliveryState.DELIVERED
+    if row.released_at is not None:
+        return DeliveryState.SENT
+    return DeliveryState.HELD
+
+
+def _message(row: sa.Row[Any], to: tuple[Recipient, ...]) -> Message:
+    return Message(
+        id=row.id,
+        agreement_id=row.agreement_id,
+        line_id=row.line_id,
+        sender_party=row.sender_party,
+        sender_user=row.sender_user,
+        type=MessageType(row.type),
+        precedence=Precedence(row.precedence),
+        body=row.body,
+        free_text=row.free_text,
+        in_reply_to=row.in_reply_to,
+        created_at=row.created_at,
+        line_suspended=row.line_suspended,
+        recipients=to,
+    )

@@ -1,0 +1,157 @@
+"""The tables, as SQLAlchemy Core metadata. Migrations in ``migrations/`` create them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+metadata = sa.MetaData()
+
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+"""Row ids: 64-bit on PostgreSQL, SQLite's own rowid (which is 64-bit) there."""
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Stores naive UTC on both back-ends and hands back aware UTC, so times compare across them."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime reached the store; times must be UTC-aware")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+parties = sa.Table(
+    "parties",
+    metadata,
+    sa.Column("code", sa.String(3), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+)
+
+agreements = sa.Table(
+    "agreements",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("protocol_version", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+agreement_members = sa.Table(
+    "agreement_members",
+    metadata,
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), primary_key=True),
+    sa.Column("party", sa.ForeignKey("parties.code"), primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+)
+
+protocols = sa.Table(
+    "protocols",
+    metadata,
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("rules", sa.JSON, nullable=False),
+    sa.Column("adopted_at", UTCDateTime, nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("party", sa.ForeignKey("parties.code"), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+tokens = sa.Table(
+    "tokens",
+    metadata,
+    sa.Column("hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("label", sa.String(100), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+lines = sa.Table(
+    "lines",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), nullable=False),
+    sa.Column("party_a", sa.ForeignKey("parties.code"), nullable=False),
+    sa.Column("party_b", sa.ForeignKey("parties.code"), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Column("changed_by", sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("next_line_check_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("agreement_id", "party_a", "party_b"),
+)
+
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), nullable=False),
+    sa.Column("line_id", sa.ForeignKey("lines.id"), nullable=False),
+    sa.Column("sender_party", sa.ForeignKey("parties.code"), nullable=True),
+    sa.Column("sender_user", sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("idempotency_key", sa.String(200), nullable=True),
+    sa.Column("request_hash", sa.String(64), nullable=True),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("precedence", sa.String(16), nullable=False),
+    sa.Column("body", sa.JSON, nullable=False),
+    sa.Column("free_text", sa.Text, nullable=True),
+    sa.Column("in_reply_to", sa.ForeignKey("messages.id"), nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("line_suspended", sa.Boolean, nullable=False),
+    sa.UniqueConstraint("sender_user", "idempotency_key"),
+)
+
+recipients = sa.Table(
+    "recipients",
+    metadata,
+    sa.Column("message_id", sa.ForeignKey("messages.id"), primary_key=True),
+    sa.Column("party", sa.ForeignKey("parties.code"), primary_key=True),
+    sa.Column("released_at", UTCDateTime, nullable=True),
+    sa.Column("delivered_at", UTCDateTime, nullable=True),
+    sa.Column("delivered_to", sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("acknowledged_at", UTCDateTime, nullable=True),
+    sa.Column("acknowledged_by", sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("answered_at", UTCDateTime, nullable=True),
+    sa.Column("answered_by", sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("answer_id", sa.ForeignKey("messages.id"), nullable=True),
+    sa.Column("due_at", UTCDateTime, nullable=True),
+    sa.Column("escalation_level", sa.Integer, nullable=False),
+    sa.Column("escalated_to", sa.String(32), nullable=True),
+    sa.Column("overdue", sa.Boolean, nullable=False),
+    sa.Index("ix_recipients_due_at", "due_at"),
+    sa.Index("ix_recipients_party_message", "party", "message_id"),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("seq", Id, primary_key=True, autoincrement=True),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("time", UTCDateTime, nullable=False),
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+)
+
+event_audience = sa.Table(
+    "event_audience",
+    metadata,
+    sa.Column("party", sa.ForeignKey("parties.code"), primary_key=True),
+    sa.Column("seq", sa.ForeignKey("events.seq"), primary_key=True),
+)
