@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
@@ -61,7 +62,7 @@ async def stream(websocket: WebSocket, since: int = 0, token: str | None = None)
     try:
         last = since
         while page := await rt.read(
-            lambda c, after=last: event_store.since(c, user.party, after, PAGE)
+            partial(event_store.since, party=user.party, seq=last, limit=PAGE)
         ):
             last = await _send(websocket, rt, user, page, pending)
         while not (subscription.overflowed and subscription.queue.empty()):

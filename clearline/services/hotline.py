@@ -69,11 +69,12 @@ def send(
         raise forbidden("role", f"a {sender.role} may read the line but not send on it")
     previous = message_store.by_idempotency_key(connection, sender.id, idempotency_key)
     if previous is not None:
-        if previous.request_hash != request.fingerprint():
+        previous_id, fingerprint = previous
+        if fingerprint != request.fingerprint():
             raise conflict(
                 "Idempotency-Key", "this key was used for a different message; use a new key"
             )
-        return _get(connection, previous.id), False
+        return _get(connection, previous_id), False
     body = _validated_body(request)
     line = _line_for(connection, sender.party, request)
     original = _original(connection, sender, request)

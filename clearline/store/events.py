@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from clearline.model.event import Event, EventType
-from clearline.store.schema import event_audience, events
+from clearline.store.schema import event_audience, events, insert_returning_id
 from clearline.store.writer import outbox
 
 
@@ -23,9 +23,10 @@ def append(
     payload: dict[str, Any],
 ) -> Event:
     parties = tuple(sorted(set(audience)))
-    seq = connection.execute(
-        events.insert().values(type=type, time=time, agreement_id=agreement_id, payload=payload)
-    ).inserted_primary_key[0]
+    seq = insert_returning_id(
+        connection,
+        events.insert().values(type=type, time=time, agreement_id=agreement_id, payload=payload),
+    )
     connection.execute(event_audience.insert(), [{"party": p, "seq": seq} for p in parties])
     event = Event(
         seq=seq, type=type, time=time, agreement_id=agreement_id, audience=parties, payload=payload

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ from clearline.model.message import (
 )
 from clearline.model.protocol import Protocol
 from clearline.model.user import Role
-from clearline.store.schema import messages, recipients
+from clearline.store.schema import insert_returning_id, messages, recipients
 
 r = recipients.c
 
@@ -66,10 +66,9 @@ def insert(
     deadline_s: int,
 ) -> int:
     """Store a message; recipients on a carrying line are released now with a deadline."""
-    values = {k: v for k, v in new.__dict__.items()}
-    message_id = connection.execute(
-        messages.insert().values(created_at=now, **values)
-    ).inserted_primary_key[0]
+    message_id = insert_returning_id(
+        connection, messages.insert().values(created_at=now, **asdict(new))
+    )
     released = None if new.line_suspended else now
     due = None if released is None else _after(now, deadline_s)
     connection.execute(
@@ -89,12 +88,16 @@ def insert(
     return message_id
 
 
-def by_idempotency_key(connection: Connection, user_id: int, key: str) -> sa.Row[Any] | None:
-    return connection.execute(
+def by_idempotency_key(
+    connection: Connection, user_id: int, key: str
+) -> tuple[int, str | None] | None:
+    """The id and request fingerprint of what this user already sent under this key."""
+    row = connection.execute(
         sa.select(messages.c.id, messages.c.request_hash).where(
             messages.c.sender_user == user_id, messages.c.idempotency_key == key
         )
     ).first()
+    return None if row is None else (row.id, row.request_hash)
 
 
 def get(connection: Connection, message_id: int) -> Message | None:

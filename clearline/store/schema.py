@@ -9,6 +9,14 @@ from sqlalchemy.engine import Dialect
 
 metadata = sa.MetaData()
 
+
+def insert_returning_id(connection: sa.Connection, statement: sa.Insert) -> int:
+    """Run an INSERT and give back the new row's id, on either back-end."""
+    key = connection.execute(statement).inserted_primary_key
+    assert key is not None, "an INSERT of one row has a primary key"
+    return int(key[0])
+
+
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 """Row ids: 64-bit on PostgreSQL, SQLite's own rowid (which is 64-bit) there."""
 

@@ -8,15 +8,16 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from clearline.model.user import Language, Role, User
-from clearline.store.schema import tokens, users
+from clearline.store.schema import insert_returning_id, tokens, users
 
 
 def insert_user(
     connection: Connection, name: str, party: str, role: Role, language: Language, now: datetime
 ) -> User:
-    user_id = connection.execute(
-        users.insert().values(name=name, party=party, role=role, language=language, created_at=now)
-    ).inserted_primary_key[0]
+    user_id = insert_returning_id(
+        connection,
+        users.insert().values(name=name, party=party, role=role, language=language, created_at=now),
+    )
     return User(id=user_id, name=name, party=party, role=role, language=language)
 
 

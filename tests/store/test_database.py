@@ -1,0 +1,44 @@
+"""Opening the store: URLs, durability settings, migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from clearline.store.database import create_engine, database_url, migrate, sqlite_path
+
+
+def test_a_plain_path_is_sqlite(tmp_path: Path) -> None:
+    url = database_url(str(tmp_path / "a.db"))
+    assert url == f"sqlite:///{tmp_path / 'a.db'}"
+    assert sqlite_path(url) == tmp_path / "a.db"
+
+
+def test_the_environment_names_the_database_when_no_option_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CLEARLINE_DB", "postgresql://line@db/clearline")
+    assert database_url() == "postgresql+psycopg://line@db/clearline"
+    assert database_url("other.db").endswith("/other.db")
+    assert sqlite_path(database_url()) is None
+
+
+def test_sqlite_is_durable_before_it_answers(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+def test_migrating_twice_changes_nothing(engine: Engine) -> None:
+    migrate(engine)
+    with engine.connect() as connection:
+        version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        tables = set(sa.inspect(connection).get_table_names())
+    assert version == "0001"
+    assert {"messages", "recipients", "events", "event_audience", "lines", "tokens"} <= tables
