@@ -7,11 +7,12 @@ Handing a message to a client of the recipient party is what marks it delivered.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import logging
 from functools import partial
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
 from clearline.api.auth import CurrentRuntime, CurrentUser, authenticate, runtime
@@ -21,9 +22,11 @@ from clearline.model.errors import ClearlineError
 from clearline.model.event import Event
 from clearline.model.user import User
 from clearline.services import hotline
+from clearline.services.bus import Subscription
 from clearline.store import events as event_store
 
 router = APIRouter(prefix="/v1", tags=["events"])
+log = logging.getLogger("clearline")
 PAGE = 500
 
 
@@ -58,24 +61,46 @@ async def stream(websocket: WebSocket, since: int = 0, token: str | None = None)
         return
     await websocket.accept()
     subscription = rt.bus.subscribe(user.party)
-    pending: set[asyncio.Task[None]] = set()
     try:
-        last = since
-        while page := await rt.read(
-            partial(event_store.since, party=user.party, seq=last, limit=PAGE)
-        ):
-            last = await _send(websocket, rt, user, page, pending)
-        while not (subscription.overflowed and subscription.queue.empty()):
-            event = await subscription.queue.get()
-            if event.seq > last:
-                last = await _send(websocket, rt, user, [event], pending)
-        await websocket.close(code=1013, reason="fell behind: reconnect with since")
-    except WebSocketDisconnect:
-        pass
+        async with anyio.create_task_group() as streams:
+
+            async def pump() -> None:
+                with contextlib.suppress(WebSocketDisconnect):
+                    await _pump(websocket, rt, user, since, subscription)
+                streams.cancel_scope.cancel()
+
+            async def watch_client() -> None:
+                await _closed_by_client(websocket)
+                streams.cancel_scope.cancel()
+
+            streams.start_soon(pump)
+            streams.start_soon(watch_client)
     finally:
         rt.bus.unsubscribe(subscription)
-        with contextlib.suppress(Exception):
-            await asyncio.gather(*pending)
+
+
+async def _pump(
+    websocket: WebSocket,
+    rt: Runtime,
+    user: User,
+    since: int,
+    subscription: Subscription,
+) -> None:
+    """The backlog from the store, then live events; subscribed first so nothing falls between."""
+    last = since
+    while page := await rt.read(partial(event_store.since, party=user.party, seq=last, limit=PAGE)):
+        last = await _send(websocket, rt, user, page)
+    while not (subscription.overflowed and subscription.queue.empty()):
+        event = await subscription.queue.get()
+        if event.seq > last:
+            last = await _send(websocket, rt, user, [event])
+    await websocket.close(code=1013, reason="fell behind: reconnect with since")
+
+
+async def _closed_by_client(websocket: WebSocket) -> None:
+    """Returns when the client goes away, so that an idle stream does not linger."""
+    while (await websocket.receive())["type"] != "websocket.disconnect":
+        continue
 
 
 async def _send(
@@ -83,14 +108,12 @@ async def _send(
     rt: Runtime,
     user: User,
     events: list[Event],
-    pending: set[asyncio.Task[None]],
 ) -> int:
     for event in events:
         await websocket.send_text(event_out(event, user).model_dump_json())
-    # Delivery is recorded without holding up the stream; the writer batches these.
-    task = asyncio.create_task(_deliver(rt, user, events))
-    pending.add(task)
-    task.add_done_callback(pending.discard)
+    # Delivery is recorded without holding up the stream (the writer batches these), and is
+    # recorded even if the client goes away meanwhile: the events did reach it.
+    rt.spawn(_deliver(rt, user, events))
     return events[-1].seq
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
@@ -15,6 +17,7 @@ from clearline.services.bus import Bus
 from clearline.store.writer import Writer
 
 T = TypeVar("T")
+log = logging.getLogger("clearline")
 
 
 @dataclass
@@ -23,6 +26,7 @@ class Runtime:
     clock: Clock
     bus: Bus = field(default_factory=Bus)
     writer: Writer = field(init=False)
+    _background: set[asyncio.Task[None]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.writer = Writer(self.engine, self.bus.publish)
@@ -33,6 +37,17 @@ class Runtime:
 
     async def write(self, operation: Callable[[Connection], T]) -> T:
         return await self.writer.run(operation)
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` without waiting for it; a failure is logged, never lost silently."""
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background work failed", exc_info=task.exception())
 
     def _read(self, operation: Callable[[Connection], T]) -> T:
         with self.engine.connect() as connection:
