@@ -26,6 +26,10 @@ class Subscription:
 class Bus:
     _subscriptions: set[Subscription] = field(default_factory=set)
 
+    def __len__(self) -> int:
+        """How many clients are listening."""
+        return len(self._subscriptions)
+
     def subscribe(self, party: str) -> Subscription:
         subscription = Subscription(party)
         self._subscriptions.add(subscription)

@@ -101,3 +101,12 @@ def test_inbox_filters_by_state_and_type(line: Line) -> None:
     assert [m["type"] for m in inbox] == ["free_text"]
     assert inbox[0]["state"] == "delivered"  # reading the inbox is delivery
     assert line.get("IL", "/v1/messages", box="inbox", state="sent").json()["messages"] == []
+
+
+def test_a_client_that_goes_away_stops_listening(line: Line) -> None:
+    runtime = line.client.app.state.runtime  # type: ignore[attr-defined]
+    with line.client.websocket_connect("/v1/stream", headers=line.headers("IL")):
+        line.send("TR", warning())
+        assert len(runtime.bus) == 1
+    line.send("TR", warning())
+    assert len(runtime.bus) == 0
