@@ -28,6 +28,8 @@ from clearline.store import events as event_store
 router = APIRouter(prefix="/v1", tags=["events"])
 log = logging.getLogger("clearline")
 PAGE = 500
+UNAUTHORISED = 4401
+"""Close code for a stream opened without a valid token (HTTP 401 in the 4000 range)."""
 
 
 @router.get("/events", response_model=EventPage)
@@ -57,7 +59,10 @@ async def stream(websocket: WebSocket, since: int = 0, token: str | None = None)
     try:
         user = await authenticate(rt, token or header.removeprefix("Bearer ").strip() or None)
     except ClearlineError as exc:
-        await websocket.close(code=4401, reason=exc.reason)
+        # Accept first so that browsers, which never see a refused handshake's status, get the
+        # close code and reason.
+        await websocket.accept()
+        await websocket.close(code=UNAUTHORISED, reason=exc.reason)
         return
     await websocket.accept()
     subscription = rt.bus.subscribe(user.party)

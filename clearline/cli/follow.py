@@ -6,11 +6,18 @@ import asyncio
 import json
 from pathlib import Path
 
+import typer
 import websockets
-from rich.console import Console
+
+from clearline.api.events import UNAUTHORISED
+from clearline.cli.client import fail
 
 RETRY_S = 2.0
-console = Console()
+
+
+def _say(status: str) -> None:
+    """Connection news goes to stderr, so that stdout is the events alone, one per line."""
+    typer.echo(status, err=True)
 
 
 async def follow(
@@ -26,14 +33,19 @@ async def follow(
             ) as socket:
                 async for frame in socket:
                     event = json.loads(frame)
-                    console.print(_line(event), markup=False)
+                    typer.echo(_line(event))
                     last, seen = event["seq"], seen + 1
                     if state_file is not None:
                         state_file.write_text(f"{last}\n")
                     if count is not None and seen >= count:
                         return
-        except (OSError, websockets.ConnectionClosed) as exc:
-            console.print(f"-- disconnected ({exc}); resuming after {last}", style="yellow")
+        except websockets.ConnectionClosed as exc:
+            if exc.rcvd is not None and exc.rcvd.code == UNAUTHORISED:
+                fail(f"Authorization: {exc.rcvd.reason}")
+            _say(f"-- disconnected ({exc}); resuming after {last}")
+            await asyncio.sleep(RETRY_S)
+        except (OSError, websockets.InvalidStatus) as exc:
+            _say(f"-- disconnected ({exc}); resuming after {last}")
             await asyncio.sleep(RETRY_S)
 
 

@@ -4,25 +4,69 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import uuid
+from collections.abc import Sequence
+from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer bundles click
+from typer.core import TyperGroup
+from typer.exceptions import Abort
 
 from clearline.cli.client import DEFAULT_URL, TOKEN_HELP, URL_HELP, fail, request
 from clearline.clock import SystemClock
 from clearline.model.agreement import Party
 from clearline.model.errors import ClearlineError
-from clearline.model.message import MessageType, Precedence
+from clearline.model.message import SYSTEM_TYPES, MessageType, Precedence
 from clearline.model.user import Language, Role
 from clearline.services import accounts, agreements, demo
 from clearline.store.database import create_engine, database_url, migrate, sqlite_path
 from clearline.store.writer import run_now
 
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors as one line on stderr, like every other refusal of the CLI.
+
+    Click prints a usage block, a hint and a framed message; a script calling ``clearline``
+    wants one line it can log. Help asked for (or no arguments) still prints in full.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        run = partial(
+            super().main, args, prog_name, complete_var, False, windows_expand_args, **extra
+        )
+        if not standalone_mode:
+            return run()
+        try:
+            code = run()
+        except NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except ClickException as exc:
+            typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(exc.exit_code)
+        except Abort:
+            typer.echo("error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     help="Clearline: a deconfliction line between forces that share a theatre.\n\n"
     "Example: clearline init --demo && clearline serve",
     no_args_is_help=True,
@@ -35,6 +79,11 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(agreement_app, name="agreement")
 app.add_typer(line_app, name="line")
+
+SendableType = StrEnum(  # type: ignore[misc]
+    "SendableType", {t.name: t.value for t in MessageType if t not in SYSTEM_TYPES}
+)
+"""The types a party may send: the line's own alerts are not offered."""
 
 Db = Annotated[
     str | None, typer.Option("--db", help="SQLite path or postgresql:// URL (env CLEARLINE_DB).")
@@ -159,7 +208,7 @@ def token_create(
 @app.command()
 def send(
     to: Annotated[str, typer.Option(help="Receiving party code.")],
-    type: Annotated[MessageType, typer.Option(help="Message type.")],
+    type: Annotated[SendableType, typer.Option(help="Message type.")],
     precedence: Annotated[Precedence, typer.Option(help="FLASH, IMMEDIATE, PRIORITY, ROUTINE.")],
     token: Token,
     body: Annotated[str, typer.Option(help="The typed body as JSON.")] = "{}",
