@@ -52,6 +52,7 @@ def create_app(
             if watcher is not None:
                 watcher.cancel()
                 await asyncio.gather(watcher, return_exceptions=True)
+            await rt.drain()
             await rt.writer.stop()
             engine.dispose()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -36,7 +38,7 @@ async def _clearline(_request: Request, exc: ClearlineError) -> JSONResponse:
 
 
 async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    problems = [{"field": _field(error["loc"]), "reason": error["msg"]} for error in exc.errors()]
+    problems = [_problem(error) for error in exc.errors()]
     first = problems[0]
     return JSONResponse(
         _body(ErrorKind.INVALID, first["field"], first["reason"], problems=problems),
@@ -50,6 +52,14 @@ async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
         status_code=exc.status_code,
         headers=getattr(exc, "headers", None),
     )
+
+
+def _problem(error: Any) -> dict[str, str]:
+    """One validation error as field and reason; unparseable JSON is the request's fault."""
+    if error["type"] == "json_invalid":
+        position = error["loc"][-1]
+        return {"field": "request", "reason": f"{error['msg']} (at character {position})"}
+    return {"field": _field(error["loc"]), "reason": error["msg"]}
 
 
 def _field(location: tuple[object, ...] | list[object]) -> str:

@@ -20,6 +20,7 @@ from clearline.api.runtime import Runtime
 from clearline.api.schemas import EventPage, arrivals, event_out
 from clearline.model.errors import ClearlineError
 from clearline.model.event import Event
+from clearline.model.fields import MAX_ID
 from clearline.model.user import User
 from clearline.services import hotline
 from clearline.services.bus import Subscription
@@ -36,7 +37,9 @@ UNAUTHORISED = 4401
 async def poll(
     user: CurrentUser,
     rt: CurrentRuntime,
-    since: Annotated[int, Query(ge=0, description="The last sequence number you saw.")] = 0,
+    since: Annotated[
+        int, Query(ge=0, le=MAX_ID, description="The last sequence number you saw.")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=5_000)] = PAGE,
 ) -> EventPage:
     found = await rt.read(lambda c: event_store.since(c, user.party, since, limit))
@@ -48,7 +51,11 @@ async def poll(
 
 
 @router.websocket("/stream")
-async def stream(websocket: WebSocket, since: int = 0, token: str | None = None) -> None:
+async def stream(
+    websocket: WebSocket,
+    since: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    token: str | None = None,
+) -> None:
     """Live events as JSON text frames, each one `EventOut`.
 
     Authenticate with `Authorization: Bearer <token>` or, where a client cannot set headers

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
+from pydantic import AwareDatetime
 
 from clearline.api.auth import CurrentRuntime, PartyUser
 from clearline.api.schemas import MessageList, MessageOut, message_out
+from clearline.model.fields import MAX_ID
 from clearline.model.message import DeliveryState, MessageType
 from clearline.model.user import Language
 from clearline.services import hotline
 
 router = APIRouter(prefix="/v1/messages", tags=["messages"])
 
+MessageId = Annotated[int, Path(ge=1, le=MAX_ID)]
 StateFilter = Literal[
     "held", "sent", "delivered", "acknowledged", "answered", "escalated", "overdue"
 ]
@@ -27,7 +29,13 @@ async def send(
     rt: CurrentRuntime,
     response: Response,
     idempotency_key: Annotated[
-        str, Header(min_length=1, max_length=200, description="Same key, same message.")
+        str,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=200,
+            description="Same key, same message.",
+        ),
     ],
 ) -> MessageOut:
     """Put a message on the line to another party.
@@ -53,7 +61,9 @@ async def list_messages(
     box: Literal["inbox", "outbox", "all"] = "all",
     state: StateFilter | None = None,
     type: MessageType | None = None,
-    since: Annotated[datetime | None, Query(description="Created at or after, ISO 8601.")] = None,
+    since: Annotated[
+        AwareDatetime | None, Query(description="Created at or after, ISO 8601 with zone.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1_000)] = 100,
     lang: Language | None = None,
 ) -> MessageList:
@@ -77,14 +87,14 @@ async def list_messages(
 
 @router.get("/{message_id}", response_model=MessageOut)
 async def get_message(
-    message_id: int, user: PartyUser, rt: CurrentRuntime, lang: Language | None = None
+    message_id: MessageId, user: PartyUser, rt: CurrentRuntime, lang: Language | None = None
 ) -> MessageOut:
     message = await rt.read(lambda c: hotline.visible(c, user.party, message_id))
     return message_out(message, user, lang)
 
 
 @router.post("/{message_id}/ack", response_model=MessageOut)
-async def acknowledge(message_id: int, user: PartyUser, rt: CurrentRuntime) -> MessageOut:
+async def acknowledge(message_id: MessageId, user: PartyUser, rt: CurrentRuntime) -> MessageOut:
     """A human of the receiving party has read the message; the sender sees it at once."""
     now = rt.clock.now()
     message = await rt.write(lambda c: hotline.acknowledge(c, user, message_id, now))

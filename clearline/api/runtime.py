@@ -44,6 +44,10 @@ class Runtime:
         self._background.add(task)
         task.add_done_callback(self._finished)
 
+    async def drain(self) -> None:
+        """Wait for background work still under way (at shutdown, before the writer stops)."""
+        await asyncio.gather(*self._background, return_exceptions=True)
+
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._background.discard(task)
         if not task.cancelled() and task.exception() is not None:

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from clearline.model.event import Event
+from clearline.model.fields import Text
 from clearline.model.line import Line
 from clearline.model.message import DeliveryState, Message, Recipient
 from clearline.model.times import dtg
@@ -60,7 +61,7 @@ class EventPage(BaseModel):
 
 
 class SuspendRequest(BaseModel):
-    reason: str = Field(min_length=1, max_length=2_000)
+    reason: Text = Field(min_length=1, max_length=2_000)
 
 
 def message_out(message: Message, reader: User, language: Language | None = None) -> MessageOut:

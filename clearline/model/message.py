@@ -10,9 +10,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from clearline.model.agreement import PartyCode
+from clearline.model.fields import RecordId, Text
 from clearline.model.user import Role
 
 
@@ -122,14 +123,14 @@ class WarningBody(_Body):
     hazard: Hazard
     location: Point
     radius_m: int = Field(gt=0, le=500_000)
-    valid_until: datetime | None = None
+    valid_until: AwareDatetime | None = None
 
 
 class IdentificationQueryBody(_Body):
     object_kind: ObjectKind
     location: Point
     altitude_ft: int | None = Field(default=None, ge=-1_500, le=100_000)
-    observed_at: datetime
+    observed_at: AwareDatetime
 
 
 class IdentificationReplyBody(_Body):
@@ -140,7 +141,7 @@ class RequestBody(_Body):
     action: RequestAction
     location: Point
     radius_m: int = Field(gt=0, le=500_000)
-    until: datetime | None = None
+    until: AwareDatetime | None = None
 
 
 class RequestReplyBody(_Body):
@@ -148,10 +149,10 @@ class RequestReplyBody(_Body):
 
 
 class CrossingRequestBody(_Body):
-    line_name: str = Field(min_length=1, max_length=200)
+    line_name: Text = Field(min_length=1, max_length=200)
     crossing_point: Point
-    window_start: datetime
-    window_end: datetime
+    window_start: AwareDatetime
+    window_end: AwareDatetime
 
     @model_validator(mode="after")
     def _window_ends_after_start(self) -> Self:
@@ -162,7 +163,7 @@ class CrossingRequestBody(_Body):
 
 class CrossingDecisionBody(_Body):
     decision: CrossingDecision
-    conditions: str | None = Field(default=None, max_length=2_000)
+    conditions: Text | None = Field(default=None, max_length=2_000)
 
     @model_validator(mode="after")
     def _conditions_iff_conditional(self) -> Self:
@@ -176,7 +177,7 @@ class CrossingDecisionBody(_Body):
 
 class IncidentReportBody(_Body):
     kind: IncidentKind
-    occurred_at: datetime
+    occurred_at: AwareDatetime
     location: Point
 
 
@@ -185,7 +186,7 @@ class EmptyBody(_Body):
 
 
 class LineCheckMissedBody(_Body):
-    line_check_id: int
+    line_check_id: RecordId
     parties: list[PartyCode] = Field(min_length=1)
 
 

@@ -1,5 +1,8 @@
 """Figures per line: what a mediator may see, and what a round of talks reviews.
 
+Only messages that reached the line count: one held by a suspension is nobody's business but
+its sender's until the line is restored.
+
 Counts and timings only, never content: the mediator learns that a FLASH warning took 95 s to
 acknowledge, not what it warned of.
 """
@@ -7,6 +10,7 @@ acknowledge, not what it warned of.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from statistics import median
 
 import sqlalchemy as sa
@@ -51,22 +55,19 @@ def for_line(connection: Connection, line: Line, recent_checks: int = 20) -> Lin
             recipients.c.overdue,
         )
         .join(recipients, recipients.c.message_id == messages.c.id)
-        .where(messages.c.line_id == line.id)
+        .where(messages.c.line_id == line.id, recipients.c.released_at.is_not(None))
         .order_by(messages.c.id)
     ).all()
     answers: dict[str, list[float]] = {}
     for row in rows:
-        if row.acknowledged_at is not None and row.released_at is not None:
-            seconds = (row.acknowledged_at - row.released_at).total_seconds()
+        if (seconds := _answer_s(row.released_at, row.acknowledged_at)) is not None:
             answers.setdefault(row.precedence, []).append(seconds)
     checks = [
         LineCheckResult(
             message_id=row.id,
             party=row.party,
-            sent_at=row.released_at.isoformat() if row.released_at else "",
-            answer_s=(row.acknowledged_at - row.released_at).total_seconds()
-            if row.acknowledged_at and row.released_at
-            else None,
+            sent_at=row.released_at.isoformat(),
+            answer_s=_answer_s(row.released_at, row.acknowledged_at),
             missed=row.overdue,
         )
         for row in rows
@@ -77,11 +78,16 @@ def for_line(connection: Connection, line: Line, recent_checks: int = 20) -> Lin
         messages_by_type=dict(Counter(row.type for row in unique)),
         messages_by_precedence=dict(Counter(row.precedence for row in unique)),
         acknowledged=sum(row.acknowledged_at is not None for row in rows),
-        unacknowledged=sum(
-            row.acknowledged_at is None and row.released_at is not None for row in rows
-        ),
+        unacknowledged=sum(row.acknowledged_at is None for row in rows),
         escalated=sum(row.escalation_level > 0 for row in rows),
         overdue=sum(bool(row.overdue) for row in rows),
         median_answer_s={p: median(v) for p, v in answers.items()},
         line_checks=checks[-recent_checks:],
     )
+
+
+def _answer_s(released_at: datetime, acknowledged_at: datetime | None) -> float | None:
+    """Seconds from reaching the party to a human acknowledging it, if one has."""
+    if acknowledged_at is None:
+        return None
+    return (acknowledged_at - released_at).total_seconds()

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from clearline.model.agreement import PartyCode
 from clearline.model.errors import ClearlineError, conflict, forbidden, invalid, not_found
 from clearline.model.event import EventType
+from clearline.model.fields import RecordId, Text
 from clearline.model.line import Line, LineState
 from clearline.model.message import (
     BODY_MODELS,
@@ -45,8 +46,8 @@ class SendRequest(BaseModel):
     type: MessageType
     precedence: Precedence
     body: dict[str, Any] = Field(default_factory=dict, description="Typed by `type`.")
-    free_text: str | None = Field(default=None, max_length=MAX_FREE_TEXT)
-    in_reply_to: int | None = None
+    free_text: Text | None = Field(default=None, max_length=MAX_FREE_TEXT)
+    in_reply_to: RecordId | None = None
     agreement: str | None = Field(
         default=None, description="Needed only where two parties share several agreements."
     )
@@ -297,10 +298,12 @@ def _line_for(connection: Connection, sender_party: str, request: SendRequest) -
     if not agreement_store.party_exists(connection, request.to):
         raise not_found("to", f"no party with code {request.to!r}")
     lines = agreement_store.lines_between(connection, sender_party, request.to)
-    if request.agreement is not None:
-        lines = [line for line in lines if line.agreement_id == request.agreement]
     if not lines:
         raise invalid("to", f"there is no line between {sender_party} and {request.to}")
+    if request.agreement is not None:
+        lines = [line for line in lines if line.agreement_id == request.agreement]
+        if not lines:
+            raise invalid("agreement", f"{sender_party} and {request.to} share no such agreement")
     if len(lines) > 1:
         raise invalid("agreement", "these parties share several agreements: name one")
     return lines[0]

@@ -114,12 +114,17 @@ def query(
     since: datetime | None = None,
     limit: int = 100,
 ) -> list[Message]:
-    """Messages ``party`` sent (outbox) or received and may see (inbox), newest first."""
-    mine = sa.select(r.message_id).where(r.party == party, r.released_at.is_not(None))
-    if state is not None and box == "inbox":
-        mine = mine.where(STATE_CONDITIONS[state])
+    """Messages ``party`` sent (outbox) or received and may see (inbox), newest first.
+
+    ``state`` filters on the party's own copy of what it received, and on any recipient's
+    copy of what it sent.
+    """
+    received = sa.and_(r.party == party, r.released_at.is_not(None))
+    if state is not None:
+        received = sa.and_(received, STATE_CONDITIONS[state])
+    mine = sa.select(r.message_id).where(received)
     sent = sa.select(messages.c.id).where(messages.c.sender_party == party)
-    if state is not None and box == "outbox":
+    if state is not None:
         sent = sent.where(messages.c.id.in_(sa.select(r.message_id).where(STATE_CONDITIONS[state])))
     where = {
         "inbox": messages.c.id.in_(mine),

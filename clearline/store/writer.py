@@ -47,16 +47,17 @@ class Writer:
 
     engine: Engine
     on_commit: Callable[[list[Event]], None]
-    _queue: asyncio.Queue[_Job] = field(default_factory=asyncio.Queue)
+    _queue: asyncio.Queue[_Job | None] = field(default_factory=asyncio.Queue)
     _task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="clearline-writer")
 
     async def stop(self) -> None:
+        """Commit everything already asked for, then stop: no write is cut off halfway."""
         if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            self._queue.put_nowait(None)
+            await self._task
             self._task = None
 
     async def run(self, operation: Callable[[Connection], T]) -> T:
@@ -67,12 +68,24 @@ class Writer:
         self._queue.put_nowait(_Job(operation, future))
         return await future
 
+    async def _take_batch(self) -> tuple[list[_Job], bool]:
+        """Everything queued now, up to MAX_BATCH; True once the stop sign is reached."""
+        jobs: list[_Job] = []
+        job = await self._queue.get()
+        while job is not None:
+            jobs.append(job)
+            if len(jobs) == MAX_BATCH or self._queue.empty():
+                return jobs, False
+            job = self._queue.get_nowait()
+        return jobs, True
+
     async def _run(self) -> None:
         with self.engine.connect() as connection:
-            while True:
-                jobs = [await self._queue.get()]
-                while len(jobs) < MAX_BATCH and not self._queue.empty():
-                    jobs.append(self._queue.get_nowait())
+            stopping = False
+            while not stopping:
+                jobs, stopping = await self._take_batch()
+                if not jobs:
+                    continue
                 try:
                     events = await asyncio.to_thread(_commit, connection, jobs)
                 except Exception as exc:  # the commit itself failed: nobody's change is durable
