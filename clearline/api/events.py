@@ -17,10 +17,11 @@ from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
 from clearline.api.auth import CurrentRuntime, CurrentUser, authenticate, runtime
 from clearline.api.runtime import Runtime
-from clearline.api.schemas import EventPage, arrivals, event_out
+from clearline.api.schemas import EventPage, present
 from clearline.model.errors import ClearlineError
 from clearline.model.event import Event
 from clearline.model.fields import MAX_ID
+from clearline.model.message import Message
 from clearline.model.user import User
 from clearline.services import hotline
 from clearline.services.bus import Subscription
@@ -43,11 +44,9 @@ async def poll(
     limit: Annotated[int, Query(ge=1, le=5_000)] = PAGE,
 ) -> EventPage:
     found = await rt.read(lambda c: event_store.since(c, user.party, since, limit))
-    await _deliver(rt, user, found)
-    return EventPage(
-        events=[event_out(e, user) for e in found],
-        last_seq=found[-1].seq if found else since,
-    )
+    shown, arrived = present(found, user)
+    await _deliver(rt, user, arrived)
+    return EventPage(events=shown, last_seq=found[-1].seq if found else since)
 
 
 @router.websocket("/stream")
@@ -121,16 +120,16 @@ async def _send(
     user: User,
     events: list[Event],
 ) -> int:
-    for event in events:
-        await websocket.send_text(event_out(event, user).model_dump_json())
+    shown, arrived = present(events, user)
+    for event in shown:
+        await websocket.send_text(event.model_dump_json())
     # Delivery is recorded without holding up the stream (the writer batches these), and is
     # recorded even if the client goes away meanwhile: the events did reach it.
-    rt.spawn(_deliver(rt, user, events))
+    rt.spawn(_deliver(rt, user, arrived))
     return events[-1].seq
 
 
-async def _deliver(rt: Runtime, user: User, events: list[Event]) -> None:
-    arrived = arrivals(events, user)
+async def _deliver(rt: Runtime, user: User, arrived: list[Message]) -> None:
     if arrived:
         now = rt.clock.now()
         await rt.write(lambda c: hotline.mark_delivered(c, user, arrived, now))

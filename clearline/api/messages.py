@@ -72,7 +72,7 @@ async def list_messages(
         lambda c: hotline.messages_for(c, user.party, box, state, type, since, limit)
     )
     undelivered = [
-        m.id
+        m
         for m in found
         if (own := m.recipient(user.party)) is not None and own.state is DeliveryState.SENT
     ]

@@ -88,28 +88,25 @@ def message_out(message: Message, reader: User, language: Language | None = None
     )
 
 
-def event_out(event: Event, reader: User) -> EventOut:
-    """Message payloads are shown as the reader may see the message, rendered for them."""
-    payload = event.payload
-    if "message" in payload:
-        message = Message.model_validate(payload["message"])
-        payload = {"message": message_out(message, reader).model_dump(mode="json")}
-    return EventOut(
-        seq=event.seq,
-        type=event.type,
-        time=event.time,
-        agreement_id=event.agreement_id,
-        payload=payload,
-    )
-
-
-def arrivals(events: list[Event], reader: User) -> list[int]:
-    """Messages that these events hand to the reader's party for the first time."""
-    found = []
+def present(events: list[Event], reader: User) -> tuple[list[EventOut], list[Message]]:
+    """Events as the reader may see them, rendered for them, and the messages among them
+    that these events hand to the reader's party (which makes them delivered)."""
+    shown, arrived = [], []
     for event in events:
-        message = event.payload.get("message")
-        if message and any(
-            r["party"] == reader.party and r["released_at"] for r in message["recipients"]
-        ):
-            found.append(message["id"])
-    return found
+        payload = event.payload
+        if "message" in payload:
+            message = Message.model_validate(payload["message"])
+            payload = {"message": message_out(message, reader).model_dump(mode="json")}
+            own = message.recipient(reader.party)
+            if own is not None and own.released_at is not None:
+                arrived.append(message)
+        shown.append(
+            EventOut(
+                seq=event.seq,
+                type=event.type,
+                time=event.time,
+                agreement_id=event.agreement_id,
+                payload=payload,
+            )
+        )
+    return shown, arrived

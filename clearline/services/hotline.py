@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -70,8 +71,8 @@ def send(
         raise forbidden("role", f"a {sender.role} may read the line but not send on it")
     previous = message_store.by_idempotency_key(connection, sender.id, idempotency_key)
     if previous is not None:
-        previous_id, fingerprint = previous
-        if fingerprint != request.fingerprint():
+        previous_id, previous_fingerprint = previous
+        if previous_fingerprint != request.fingerprint():
             raise conflict(
                 "Idempotency-Key", "this key was used for a different message; use a new key"
             )
@@ -80,7 +81,8 @@ def send(
     line = _line_for(connection, sender.party, request)
     original = _original(connection, sender, request)
     protocol = agreement_store.protocol_in_force(connection, line.agreement_id)
-    message_id = message_store.insert(
+    fingerprint = request.fingerprint()
+    message = message_store.insert(
         connection,
         NewMessage(
             agreement_id=line.agreement_id,
@@ -94,13 +96,12 @@ def send(
             in_reply_to=request.in_reply_to,
             line_suspended=not line.state.carries_traffic,
             idempotency_key=idempotency_key,
-            request_hash=request.fingerprint(),
+            request_hash=fingerprint,
         ),
         [request.to],
         now,
         protocol.deadline_s(request.precedence),
     )
-    message = _get(connection, message_id)
     _announce(connection, EventType.MESSAGE_SENT, message, now)
     if original is not None:
         _record_answer(connection, original, message, sender, now)
@@ -118,7 +119,7 @@ def send_system(
 ) -> Message:
     """A message the line itself raises (line checks, alerts) to both parties of ``line``."""
     BODY_MODELS[type].model_validate(body)
-    message_id = message_store.insert(
+    message = message_store.insert(
         connection,
         NewMessage(
             agreement_id=line.agreement_id,
@@ -136,7 +137,6 @@ def send_system(
         now,
         deadline_s,
     )
-    message = _get(connection, message_id)
     _announce(connection, EventType.MESSAGE_SENT, message, now)
     return message
 
@@ -156,18 +156,15 @@ def acknowledge(connection: Connection, user: User, message_id: int, now: dateti
 
 
 def mark_delivered(
-    connection: Connection, user: User, message_ids: list[int], now: datetime
+    connection: Connection, user: User, messages: Iterable[Message], now: datetime
 ) -> None:
-    """A client of ``user``'s party has received these messages; first delivery only counts."""
-    for message_id in message_ids:
-        message = message_store.get(connection, message_id)
-        recipient = None if message is None else message.recipient(user.party)
-        if message is None or recipient is None or recipient.released_at is None:
-            continue
-        if recipient.delivered_at is None:
-            message_store.update_recipient(
-                connection, message_id, user.party, delivered_at=now, delivered_to=user.id
-            )
+    """A client of ``user``'s party has received these messages; first delivery only counts.
+
+    ``messages`` are as the client was handed them; the store decides whether this is a first
+    delivery of a released copy, so a stale or repeated hand-over changes nothing.
+    """
+    for message in messages:
+        if message_store.mark_delivered(connection, message.id, user.party, user.id, now):
             _tell(connection, EventType.MESSAGE_DELIVERED, message, user.party, user, now)
 
 
@@ -295,9 +292,9 @@ def _validated_body(request: SendRequest) -> dict[str, Any]:
 def _line_for(connection: Connection, sender_party: str, request: SendRequest) -> Line:
     if request.to == sender_party:
         raise invalid("to", "a party cannot send to itself")
-    if not agreement_store.party_exists(connection, request.to):
-        raise not_found("to", f"no party with code {request.to!r}")
     lines = agreement_store.lines_between(connection, sender_party, request.to)
+    if not lines and not agreement_store.party_exists(connection, request.to):
+        raise not_found("to", f"no party with code {request.to!r}")
     if not lines:
         raise invalid("to", f"there is no line between {sender_party} and {request.to}")
     if request.agreement is not None:

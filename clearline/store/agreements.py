@@ -95,16 +95,27 @@ def insert_protocol(
     )
 
 
+_VERSION_IN_FORCE = sa.select(agreements.c.protocol_version).where(
+    agreements.c.id == sa.bindparam("agreement_id")
+)
+_RULES = sa.select(protocols.c.rules).where(
+    protocols.c.agreement_id == sa.bindparam("agreement_id"),
+    protocols.c.version == sa.bindparam("version"),
+)
+_ADOPTED: dict[tuple[str, str, int], Protocol] = {}
+"""Protocol versions already read, by database, agreement and version. A version never changes
+once adopted (a change is a new version), so this cache is never stale; it spares every message
+a JSON parse and a validation of the rules."""
+
+
 def protocol_in_force(connection: Connection, agreement_id: str) -> Protocol:
-    rules = connection.execute(
-        sa.select(protocols.c.rules)
-        .join(agreements, agreements.c.id == protocols.c.agreement_id)
-        .where(
-            protocols.c.agreement_id == agreement_id,
-            protocols.c.version == agreements.c.protocol_version,
-        )
-    ).scalar_one()
-    return Protocol.model_validate(rules)
+    key = {"agreement_id": agreement_id}
+    version = connection.execute(_VERSION_IN_FORCE, key).scalar_one()
+    cached = (connection.engine.url.render_as_string(), agreement_id, version)
+    if cached not in _ADOPTED:
+        rules = connection.execute(_RULES, {**key, "version": version}).scalar_one()
+        _ADOPTED[cached] = Protocol.model_validate(rules)
+    return _ADOPTED[cached]
 
 
 def insert_line(
@@ -123,9 +134,14 @@ def insert_line(
     )
 
 
+_BETWEEN = (lines.c.party_a == sa.bindparam("party_a")) & (
+    lines.c.party_b == sa.bindparam("party_b")
+)
+
+
 def lines_between(connection: Connection, a: str, b: str) -> list[Line]:
     party_a, party_b = sorted((a, b))
-    return _lines(connection, (lines.c.party_a == party_a) & (lines.c.party_b == party_b))
+    return _lines(connection, _BETWEEN, {"party_a": party_a, "party_b": party_b})
 
 
 def lines_of(connection: Connection, party: str) -> list[Line]:
@@ -152,8 +168,10 @@ def update_line(connection: Connection, line_id: int, **values: Any) -> Line:
     return get_line(connection, line_id)
 
 
-def _lines(connection: Connection, where: sa.ColumnElement[bool]) -> list[Line]:
-    rows = connection.execute(sa.select(lines).where(where).order_by(lines.c.id)).all()
+def _lines(
+    connection: Connection, where: sa.ColumnElement[bool], values: dict[str, Any] | None = None
+) -> list[Line]:
+    rows = connection.execute(sa.select(lines).where(where).order_by(lines.c.id), values).all()
     return [
         Line(
             id=r.id,

@@ -13,6 +13,9 @@ from clearline.model.event import Event, EventType
 from clearline.store.schema import event_audience, events, insert_returning_id
 from clearline.store.writer import outbox
 
+_INSERT_EVENT = events.insert()
+_INSERT_AUDIENCE = event_audience.insert()
+
 
 def append(
     connection: Connection,
@@ -25,9 +28,10 @@ def append(
     parties = tuple(sorted(set(audience)))
     seq = insert_returning_id(
         connection,
-        events.insert().values(type=type, time=time, agreement_id=agreement_id, payload=payload),
+        _INSERT_EVENT,
+        {"type": type, "time": time, "agreement_id": agreement_id, "payload": payload},
     )
-    connection.execute(event_audience.insert(), [{"party": p, "seq": seq} for p in parties])
+    connection.execute(_INSERT_AUDIENCE, [{"party": p, "seq": seq} for p in parties])
     event = Event(
         seq=seq, type=type, time=time, agreement_id=agreement_id, audience=parties, payload=payload
     )

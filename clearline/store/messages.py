@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -58,46 +58,88 @@ class NewMessage:
     request_hash: str | None = None
 
 
+_INSERT_MESSAGE = messages.insert()
+_INSERT_RECIPIENT = recipients.insert()
+_BY_KEY = sa.select(messages.c.id, messages.c.request_hash).where(
+    messages.c.sender_user == sa.bindparam("user_id"),
+    messages.c.idempotency_key == sa.bindparam("key"),
+)
+_DELIVER = (
+    recipients.update()
+    .where(
+        r.message_id == sa.bindparam("b_message_id"),
+        r.party == sa.bindparam("b_party"),
+        r.released_at.is_not(None),
+        r.delivered_at.is_(None),
+    )
+    .values(delivered_at=sa.bindparam("b_now"), delivered_to=sa.bindparam("b_user_id"))
+)
+# The statements above run for every message: built once, their compiled form is cached.
+
+
 def insert(
     connection: Connection,
     new: NewMessage,
     to: Iterable[str],
     now: datetime,
     deadline_s: int,
-) -> int:
+) -> Message:
     """Store a message; recipients on a carrying line are released now with a deadline."""
     message_id = insert_returning_id(
-        connection, messages.insert().values(created_at=now, **asdict(new))
+        connection, _INSERT_MESSAGE, {"created_at": now, **vars(new)}
     )
     released = None if new.line_suspended else now
-    due = None if released is None else _after(now, deadline_s)
-    connection.execute(
-        recipients.insert(),
-        [
-            {
-                "message_id": message_id,
-                "party": party,
-                "released_at": released,
-                "due_at": due,
-                "escalation_level": 0,
-                "overdue": False,
-            }
-            for party in to
-        ],
+    copies: list[dict[str, Any]] = [
+        {
+            "message_id": message_id,
+            "party": party,
+            "released_at": released,
+            "due_at": None if released is None else _after(now, deadline_s),
+            "escalation_level": 0,
+            "overdue": False,
+        }
+        for party in to
+    ]
+    connection.execute(_INSERT_RECIPIENT, copies)
+    return Message(
+        id=message_id,
+        agreement_id=new.agreement_id,
+        line_id=new.line_id,
+        sender_party=new.sender_party,
+        sender_user=new.sender_user,
+        type=new.type,
+        precedence=new.precedence,
+        body=new.body,
+        free_text=new.free_text,
+        in_reply_to=new.in_reply_to,
+        created_at=now,
+        line_suspended=new.line_suspended,
+        recipients=tuple(
+            Recipient.model_validate(
+                {**NEW_RECIPIENT, **copy, "state": _state_of(copy["released_at"])}
+            )
+            for copy in copies
+        ),
     )
-    return message_id
 
 
 def by_idempotency_key(
     connection: Connection, user_id: int, key: str
 ) -> tuple[int, str | None] | None:
     """The id and request fingerprint of what this user already sent under this key."""
-    row = connection.execute(
-        sa.select(messages.c.id, messages.c.request_hash).where(
-            messages.c.sender_user == user_id, messages.c.idempotency_key == key
-        )
-    ).first()
+    row = connection.execute(_BY_KEY, {"user_id": user_id, "key": key}).first()
     return None if row is None else (row.id, row.request_hash)
+
+
+def mark_delivered(
+    connection: Connection, message_id: int, party: str, user_id: int, now: datetime
+) -> bool:
+    """Record first delivery of ``party``'s copy; False if it was delivered before, or held."""
+    done = connection.execute(
+        _DELIVER,
+        {"b_message_id": message_id, "b_party": party, "b_user_id": user_id, "b_now": now},
+    )
+    return done.rowcount == 1
 
 
 def get(connection: Connection, message_id: int) -> Message | None:
@@ -218,6 +260,25 @@ def _recipient(row: sa.Row[Any]) -> Recipient:
         escalated_to=None if row.escalated_to is None else Role(row.escalated_to),
         overdue=row.overdue,
     )
+
+
+NEW_RECIPIENT: dict[str, Any] = dict.fromkeys(
+    (
+        "delivered_at",
+        "delivered_to",
+        "acknowledged_at",
+        "acknowledged_by",
+        "answered_at",
+        "answered_by",
+        "answer_id",
+        "escalated_to",
+    ),
+)
+"""A recipient's transitions before any has happened."""
+
+
+def _state_of(released_at: datetime | None) -> DeliveryState:
+    return DeliveryState.HELD if released_at is None else DeliveryState.SENT
 
 
 def _state(row: sa.Row[Any]) -> DeliveryState:

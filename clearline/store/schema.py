@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
@@ -10,9 +11,11 @@ from sqlalchemy.engine import Dialect
 metadata = sa.MetaData()
 
 
-def insert_returning_id(connection: sa.Connection, statement: sa.Insert) -> int:
-    """Run an INSERT and give back the new row's id, on either back-end."""
-    key = connection.execute(statement).inserted_primary_key
+def insert_returning_id(
+    connection: sa.Connection, statement: sa.Insert, values: dict[str, Any] | None = None
+) -> int:
+    """Run an INSERT of one row and give back its id, on either back-end."""
+    key = connection.execute(statement, values).inserted_primary_key
     assert key is not None, "an INSERT of one row has a primary key"
     return int(key[0])
 

@@ -110,14 +110,18 @@ def _commit(connection: Connection, jobs: list[_Job]) -> list[Event]:
         with connection.begin():
             for job in jobs:
                 mark = len(pending)
-                savepoint = connection.begin_nested()
+                # One fixed savepoint name, in plain SQL both back-ends speak: SQLAlchemy's
+                # begin_nested() names each savepoint anew and so compiles three statements
+                # per operation, a tenth of the writer's time. This connection is the writer's
+                # alone, and nothing inside an operation opens savepoints of its own.
+                connection.exec_driver_sql("SAVEPOINT clearline_job")
                 try:
                     job.result = job.operation(connection)
-                    savepoint.commit()
                 except Exception as exc:
-                    savepoint.rollback()
+                    connection.exec_driver_sql("ROLLBACK TO SAVEPOINT clearline_job")
                     del pending[mark:]
                     job.error = exc
+                connection.exec_driver_sql("RELEASE SAVEPOINT clearline_job")
         return list(pending)
     finally:
         pending.clear()
