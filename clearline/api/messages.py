@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import AwareDatetime
 
 from clearline.api.auth import CurrentRuntime, PartyUser
-from clearline.api.schemas import MessageList, MessageOut, message_out
+from clearline.api.schemas import MessageList, MessageOut, as_json, message_out
 from clearline.model.fields import MAX_ID
 from clearline.model.message import DeliveryState, MessageType
 from clearline.model.user import Language
@@ -27,7 +27,6 @@ async def send(
     request: hotline.SendRequest,
     user: PartyUser,
     rt: CurrentRuntime,
-    response: Response,
     idempotency_key: Annotated[
         str,
         Header(
@@ -37,7 +36,7 @@ async def send(
             description="Same key, same message.",
         ),
     ],
-) -> MessageOut:
+) -> Response:
     """Put a message on the line to another party.
 
     Example: `{"to": "IL", "type": "warning", "precedence": "FLASH", "body": {"hazard":
@@ -49,9 +48,7 @@ async def send(
     message, created = await rt.write(
         lambda c: hotline.send(c, user, request, now, idempotency_key)
     )
-    if not created:
-        response.status_code = 200
-    return message_out(message, user)
+    return as_json(message_out(message, user), 201 if created else 200)
 
 
 @router.get("", response_model=MessageList)
@@ -88,14 +85,14 @@ async def list_messages(
 @router.get("/{message_id}", response_model=MessageOut)
 async def get_message(
     message_id: MessageId, user: PartyUser, rt: CurrentRuntime, lang: Language | None = None
-) -> MessageOut:
+) -> Response:
     message = await rt.read(lambda c: hotline.visible(c, user.party, message_id))
-    return message_out(message, user, lang)
+    return as_json(message_out(message, user, lang))
 
 
 @router.post("/{message_id}/ack", response_model=MessageOut)
-async def acknowledge(message_id: MessageId, user: PartyUser, rt: CurrentRuntime) -> MessageOut:
+async def acknowledge(message_id: MessageId, user: PartyUser, rt: CurrentRuntime) -> Response:
     """A human of the receiving party has read the message; the sender sees it at once."""
     now = rt.clock.now()
     message = await rt.write(lambda c: hotline.acknowledge(c, user, message_id, now))
-    return message_out(message, user)
+    return as_json(message_out(message, user))

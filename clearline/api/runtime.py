@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
 from clearline.clock import Clock
+from clearline.model.user import User
 from clearline.services.bus import Bus
 from clearline.store.writer import Writer
 
@@ -26,6 +28,8 @@ class Runtime:
     clock: Clock
     bus: Bus = field(default_factory=Bus)
     writer: Writer = field(init=False)
+    tokens: dict[str, tuple[User, datetime]] = field(default_factory=dict)
+    """Token hashes recently seen, with their user and when they were looked up."""
     _background: set[asyncio.Task[None]] = field(default_factory=set)
 
     def __post_init__(self) -> None:

@@ -85,9 +85,7 @@ def insert(
     deadline_s: int,
 ) -> Message:
     """Store a message; recipients on a carrying line are released now with a deadline."""
-    message_id = insert_returning_id(
-        connection, _INSERT_MESSAGE, {"created_at": now, **vars(new)}
-    )
+    message_id = insert_returning_id(connection, _INSERT_MESSAGE, {"created_at": now, **vars(new)})
     released = None if new.line_suspended else now
     copies: list[dict[str, Any]] = [
         {
