@@ -18,7 +18,7 @@ from clearline.api.runtime import Runtime
 from clearline.clock import Clock, SystemClock
 from clearline.model.user import User
 from clearline.services import deadlines, line_checks
-from clearline.store.database import create_engine, migrate
+from clearline.store.database import checkpoint, create_engine, migrate
 
 log = logging.getLogger("clearline")
 WATCH_INTERVAL_S = 1.0
@@ -98,6 +98,7 @@ async def _watch_forever(rt: Runtime, interval_s: float) -> None:
     while True:
         try:
             await watch(rt)
+            await asyncio.to_thread(checkpoint, rt.engine)
         except Exception:  # keep watching: one bad step must not silence every later deadline
             log.exception("deadline watch failed; retrying")
         await asyncio.sleep(interval_s)

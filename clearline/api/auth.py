@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.requests import HTTPConnection
 
 from clearline.api.runtime import Runtime
 from clearline.model.errors import ClearlineError, ErrorKind, forbidden
@@ -17,8 +18,13 @@ TOKEN_MEMORY = timedelta(seconds=60)
 bearer = HTTPBearer(auto_error=False, description="A token from `clearline token create`.")
 
 
-def runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+def runtime_of(connection: HTTPConnection) -> Runtime:
+    return connection.app.state.runtime  # type: ignore[no-any-return]
+
+
+async def runtime(request: Request) -> Runtime:
+    """The running line (async: FastAPI would run a plain function in a worker thread)."""
+    return runtime_of(request)
 
 
 async def authenticate(rt: Runtime, token: str | None) -> User:
@@ -47,7 +53,7 @@ async def current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User:
-    return await authenticate(runtime(request), credentials.credentials if credentials else None)
+    return await authenticate(runtime_of(request), credentials.credentials if credentials else None)
 
 
 async def party_user(user: Annotated[User, Depends(current_user)]) -> User:

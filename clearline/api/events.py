@@ -15,7 +15,7 @@ from typing import Annotated
 import anyio
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
-from clearline.api.auth import CurrentRuntime, CurrentUser, authenticate, runtime
+from clearline.api.auth import CurrentRuntime, CurrentUser, authenticate, runtime_of
 from clearline.api.runtime import Runtime
 from clearline.api.schemas import EventPage, present
 from clearline.model.errors import ClearlineError
@@ -60,7 +60,7 @@ async def stream(
     Authenticate with `Authorization: Bearer <token>` or, where a client cannot set headers
     (browsers), `?token=`. Resume with `?since=<last seq seen>`.
     """
-    rt = runtime(websocket)  # type: ignore[arg-type]
+    rt = runtime_of(websocket)
     header = websocket.headers.get("authorization", "")
     try:
         user = await authenticate(rt, token or header.removeprefix("Bearer ").strip() or None)

@@ -134,14 +134,16 @@ def insert_line(
     )
 
 
-_BETWEEN = (lines.c.party_a == sa.bindparam("party_a")) & (
-    lines.c.party_b == sa.bindparam("party_b")
+_LINES = sa.select(lines).order_by(lines.c.id)
+_BETWEEN = _LINES.where(
+    lines.c.party_a == sa.bindparam("party_a"), lines.c.party_b == sa.bindparam("party_b")
 )
 
 
 def lines_between(connection: Connection, a: str, b: str) -> list[Line]:
     party_a, party_b = sorted((a, b))
-    return _lines(connection, _BETWEEN, {"party_a": party_a, "party_b": party_b})
+    rows = connection.execute(_BETWEEN, {"party_a": party_a, "party_b": party_b})
+    return [_line(row) for row in rows]
 
 
 def lines_of(connection: Connection, party: str) -> list[Line]:
@@ -168,21 +170,19 @@ def update_line(connection: Connection, line_id: int, **values: Any) -> Line:
     return get_line(connection, line_id)
 
 
-def _lines(
-    connection: Connection, where: sa.ColumnElement[bool], values: dict[str, Any] | None = None
-) -> list[Line]:
-    rows = connection.execute(sa.select(lines).where(where).order_by(lines.c.id), values).all()
-    return [
-        Line(
-            id=r.id,
-            agreement_id=r.agreement_id,
-            party_a=r.party_a,
-            party_b=r.party_b,
-            state=LineState(r.state),
-            changed_at=r.changed_at,
-            changed_by=r.changed_by,
-            reason=r.reason,
-            next_line_check_at=r.next_line_check_at,
-        )
-        for r in rows
-    ]
+def _lines(connection: Connection, where: sa.ColumnElement[bool]) -> list[Line]:
+    return [_line(row) for row in connection.execute(_LINES.where(where))]
+
+
+def _line(row: sa.Row[Any]) -> Line:
+    return Line(
+        id=row.id,
+        agreement_id=row.agreement_id,
+        party_a=row.party_a,
+        party_b=row.party_b,
+        state=LineState(row.state),
+        changed_at=row.changed_at,
+        changed_by=row.changed_by,
+        reason=row.reason,
+        next_line_check_at=row.next_line_check_at,
+    )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from clearline.store.database import create_engine, database_url, migrate, sqlite_path
+from clearline.store.database import checkpoint, create_engine, database_url, migrate, sqlite_path
 
 
 def test_a_plain_path_is_sqlite(tmp_path: Path) -> None:
@@ -42,3 +45,26 @@ def test_migrating_twice_changes_nothing(engine: Engine) -> None:
         tables = set(sa.inspect(connection).get_table_names())
     assert version == "0001"
     assert {"messages", "recipients", "events", "event_audience", "lines", "tokens"} <= tables
+
+
+def test_sqlite_checkpoints_only_when_asked_and_then_the_file_holds_every_commit(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    engine = create_engine(sqlite_url)
+    migrate(engine)
+    with engine.begin() as connection:
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+        connection.exec_driver_sql("CREATE TABLE filler (x)")
+    database = sqlite_path(sqlite_url)
+    assert database is not None
+    assert "filler" not in _tables_in_file_alone(database, tmp_path / "before.db")
+    checkpoint(engine)
+    assert "filler" in _tables_in_file_alone(database, tmp_path / "after.db")
+    engine.dispose()
+
+
+def _tables_in_file_alone(database: Path, copy: Path) -> set[str]:
+    """The tables in the database file itself, without what is still only in its log."""
+    shutil.copyfile(database, copy)
+    with contextlib.closing(sqlite3.connect(copy)) as connection:
+        return {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
