@@ -204,14 +204,7 @@ def suspend(connection: Connection, user: User, party: str, reason: str, now: da
         raise conflict("state", "the line is suspended already")
     if not reason.strip():
         raise invalid("reason", "a suspension must say why")
-    line = agreement_store.update_line(
-        connection,
-        line.id,
-        state=LineState.SUSPENDED,
-        changed_at=now,
-        changed_by=user.id,
-        reason=reason,
-    )
+    line = _change_state(connection, line, LineState.SUSPENDED, user, now, reason)
     _announce_line(connection, EventType.LINE_SUSPENDED, line, now)
     return line
 
@@ -224,14 +217,7 @@ def restore(connection: Connection, user: User, party: str, now: datetime) -> Li
     suspender = line.changed_by and _party_of(connection, line.changed_by)
     if suspender and suspender != user.party:
         raise forbidden("party", f"only {suspender}, who suspended the line, may restore it")
-    line = agreement_store.update_line(
-        connection,
-        line.id,
-        state=LineState.RESTORED,
-        changed_at=now,
-        changed_by=user.id,
-        reason=None,
-    )
+    line = _change_state(connection, line, LineState.RESTORED, user, now, None)
     protocol = agreement_store.protocol_in_force(connection, line.agreement_id)
     for message_id, recipient in message_store.held_on_line(connection, line.id):
         message_store.release(connection, message_id, recipient, now, protocol)
@@ -432,6 +418,20 @@ def _line_audience(connection: Connection, line: Line) -> set[str]:
     agreement = agreement_store.get_agreement(connection, line.agreement_id)
     mediators = agreement.mediators() if agreement else []
     return {line.party_a, line.party_b, *mediators}
+
+
+def _change_state(
+    connection: Connection,
+    line: Line,
+    state: LineState,
+    user: User,
+    now: datetime,
+    reason: str | None,
+) -> Line:
+    """Who changed the line's state, when and why, kept on the line itself."""
+    return agreement_store.update_line(
+        connection, line.id, state=state, changed_at=now, changed_by=user.id, reason=reason
+    )
 
 
 def _liaison_line(connection: Connection, user: User, party: str) -> Line:

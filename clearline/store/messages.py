@@ -99,25 +99,17 @@ def insert(
         for party in to
     ]
     connection.execute(_INSERT_RECIPIENT, copies)
+    carried = {k: v for k, v in vars(new).items() if k in Message.model_fields}
     return Message(
         id=message_id,
-        agreement_id=new.agreement_id,
-        line_id=new.line_id,
-        sender_party=new.sender_party,
-        sender_user=new.sender_user,
-        type=new.type,
-        precedence=new.precedence,
-        body=new.body,
-        free_text=new.free_text,
-        in_reply_to=new.in_reply_to,
         created_at=now,
-        line_suspended=new.line_suspended,
         recipients=tuple(
             Recipient.model_validate(
                 {**NEW_RECIPIENT, **copy, "state": _state_of(copy["released_at"])}
             )
             for copy in copies
         ),
+        **carried,
     )
 
 
