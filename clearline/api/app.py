@@ -7,12 +7,13 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
-from clearline.api import errors, events, lines, messages
+from clearline.api import errors, events, ledger, lines, messages
 from clearline.api.auth import CurrentUser
 from clearline.api.runtime import Runtime
 from clearline.clock import Clock, SystemClock
@@ -29,15 +30,21 @@ class Me(BaseModel):
 
 
 def create_app(
-    database_url: str, clock: Clock | None = None, watch_interval_s: float | None = WATCH_INTERVAL_S
+    database_url: str,
+    clock: Clock | None = None,
+    watch_interval_s: float | None = WATCH_INTERVAL_S,
+    key: Ed25519PrivateKey | None = None,
 ) -> FastAPI:
-    """The line, on the store at ``database_url``.
+    """The line, on the store at ``database_url``, signing its ledger with ``key``.
 
     ``watch_interval_s`` is how often (in real seconds) deadlines and line checks are looked
-    at; ``None`` leaves that to the caller (tests step it with ``watch``).
+    at; ``None`` leaves that to the caller (tests step it with ``watch``). Without ``key`` a
+    throw-away one is made: fine for tests, useless for receipts anyone keeps.
     """
     engine = create_engine(database_url)
-    rt = Runtime(engine=engine, clock=clock or SystemClock())
+    rt = Runtime(
+        engine=engine, clock=clock or SystemClock(), key=key or Ed25519PrivateKey.generate()
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -67,6 +74,7 @@ def create_app(
     app.include_router(messages.router)
     app.include_router(lines.router)
     app.include_router(events.router)
+    app.include_router(ledger.router)
 
     @app.get("/", include_in_schema=False)
     async def index() -> RedirectResponse:

@@ -42,13 +42,15 @@ async def send(
     Example: `{"to": "IL", "type": "warning", "precedence": "FLASH", "body": {"hazard":
     "air_strike", "location": {"lat": 34.55, "lon": 38.28}, "radius_m": 20000}}`.
     Answers only once the message is on disk. Repeating the same request with the same
-    `Idempotency-Key` returns the first message (200) and never stores a second.
+    `Idempotency-Key` returns the first message (200, without a new receipt) and never stores
+    a second. The answer carries the ledger receipt: index, leaf hash and a signed tree head
+    that already includes the entry.
     """
     now = rt.clock.now()
-    message, created = await rt.write(
+    (message, created), receipts = await rt.write_sealed(
         lambda c: hotline.send(c, user, request, now, idempotency_key)
     )
-    return as_json(message_out(message, user), 201 if created else 200)
+    return as_json(message_out(message, user, receipts=receipts), 201 if created else 200)
 
 
 @router.get("", response_model=MessageList)
@@ -94,5 +96,7 @@ async def get_message(
 async def acknowledge(message_id: MessageId, user: PartyUser, rt: CurrentRuntime) -> Response:
     """A human of the receiving party has read the message; the sender sees it at once."""
     now = rt.clock.now()
-    message = await rt.write(lambda c: hotline.acknowledge(c, user, message_id, now))
-    return as_json(message_out(message, user))
+    message, receipts = await rt.write_sealed(
+        lambda c: hotline.acknowledge(c, user, message_id, now)
+    )
+    return as_json(message_out(message, user, receipts=receipts))

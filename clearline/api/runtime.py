@@ -9,12 +9,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
 from clearline.clock import Clock
+from clearline.model.event import Event
+from clearline.model.ledger import Receipt
 from clearline.model.user import User
+from clearline.services import ledger
 from clearline.services.bus import Bus
 from clearline.store.writer import Writer
 
@@ -26,6 +30,7 @@ log = logging.getLogger("clearline")
 class Runtime:
     engine: Engine
     clock: Clock
+    key: Ed25519PrivateKey
     bus: Bus = field(default_factory=Bus)
     writer: Writer = field(init=False)
     tokens: dict[str, tuple[User, datetime]] = field(default_factory=dict)
@@ -33,7 +38,7 @@ class Runtime:
     _background: set[asyncio.Task[None]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.writer = Writer(self.engine, self.bus.publish)
+        self.writer = Writer(self.engine, self.bus.publish, self._seal)
 
     async def read(self, operation: Callable[[Connection], T]) -> T:
         """Run a read on a pooled connection in a worker thread, off the event loop."""
@@ -41,6 +46,13 @@ class Runtime:
 
     async def write(self, operation: Callable[[Connection], T]) -> T:
         return await self.writer.run(operation)
+
+    async def write_sealed(self, operation: Callable[[Connection], T]) -> tuple[T, list[Receipt]]:
+        """As ``write``, with the ledger's receipts for what the operation recorded."""
+        return await self.writer.run_sealed(operation)
+
+    def _seal(self, connection: Connection, events: list[Event]) -> dict[int, Receipt]:
+        return ledger.seal(connection, events, self.key, self.clock.now())
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run ``work`` without waiting for it; a failure is logged, never lost silently."""

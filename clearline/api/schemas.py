@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from clearline.model.event import Event
 from clearline.model.fields import Text
+from clearline.model.ledger import Receipt
 from clearline.model.line import Line
 from clearline.model.message import DeliveryState, Message, Recipient
 from clearline.model.times import dtg
@@ -37,6 +38,10 @@ class MessageOut(BaseModel):
     state: DeliveryState | None = Field(description="Your party's copy, if you received it.")
     recipients: list[Recipient]
     rendered: Rendering
+    receipt: Receipt | None = Field(
+        default=None,
+        description="The ledger's signed proof of what this request recorded; keep it.",
+    )
 
 
 class MessageList(BaseModel):
@@ -72,7 +77,12 @@ def as_json(model: BaseModel, status_code: int = 200) -> Response:
     return Response(model.model_dump_json(), status_code, media_type="application/json")
 
 
-def message_out(message: Message, reader: User, language: Language | None = None) -> MessageOut:
+def message_out(
+    message: Message,
+    reader: User,
+    language: Language | None = None,
+    receipts: list[Receipt] | None = None,
+) -> MessageOut:
     seen = hotline.view(message, reader.party)
     own = seen.recipient(reader.party)
     return MessageOut(
@@ -93,6 +103,7 @@ def message_out(message: Message, reader: User, language: Language | None = None
         state=own.state if own else None,
         recipients=list(seen.recipients),
         rendered=render(seen, language or reader.language),
+        receipt=receipts[0] if receipts else None,
     )
 
 

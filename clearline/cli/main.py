@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import uuid
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from clearline.model.agreement import Party
 from clearline.model.errors import ClearlineError
 from clearline.model.message import SYSTEM_TYPES, MessageType, Precedence
 from clearline.model.user import Language, Role
-from clearline.services import accounts, agreements, demo
+from clearline.services import accounts, agreements, demo, signing
 from clearline.store.database import create_engine, database_url, migrate, sqlite_path
 from clearline.store.writer import run_now
 
@@ -88,6 +89,14 @@ SendableType = StrEnum(  # type: ignore[misc]
 Db = Annotated[
     str | None, typer.Option("--db", help="SQLite path or postgresql:// URL (env CLEARLINE_DB).")
 ]
+KeyFile = Annotated[
+    str | None,
+    typer.Option(
+        "--key",
+        help="The line's private key file (env CLEARLINE_KEY; default line.key "
+        "beside the database).",
+    ),
+]
 Url = Annotated[str, typer.Option("--url", envvar="CLEARLINE_URL", help=URL_HELP)]
 Token = Annotated[str, typer.Option("--token", envvar="CLEARLINE_TOKEN", help=TOKEN_HELP)]
 CLOCK = SystemClock()
@@ -111,22 +120,27 @@ def _admin(db: str | None, operation: Any) -> Any:
 @app.command()
 def init(
     db: Db = None,
+    key: KeyFile = None,
     with_demo: Annotated[
         bool, typer.Option("--demo", help="Add the Israel–Turkey demo line.")
     ] = False,
 ) -> None:
-    """Create (or upgrade) the database; with --demo, add the demo agreement and its users.
+    """Create (or upgrade) the database and the line's signing key; with --demo, add the demo
+    agreement and its users.
 
     Example: clearline init --db var/demo.db --demo
     """
     url = database_url(db)
+    _store(db)
+    key_file = _key_path(db, key)
+    if not key_file.exists():
+        signing.create_key(key_file)
+        typer.echo(f"line key created in {key_file} (keep it apart from the database)")
     if not with_demo:
-        _store(db)
         typer.echo(f"database ready: {url}")
         return
     tokens = _admin(db, lambda c: demo.create_demo(c, CLOCK.now()))
-    path = sqlite_path(url)
-    out = (path.parent if path else Path.cwd()) / "demo-tokens.json"
+    out = _beside_database(db) / "demo-tokens.json"
     out.write_text(json.dumps(tokens, indent=2) + "\n")
     out.chmod(0o600)
     typer.echo(f"demo line {demo.AGREEMENT_ID} created in {url}")
@@ -136,6 +150,7 @@ def init(
 @app.command()
 def serve(
     db: Db = None,
+    key: KeyFile = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
@@ -147,7 +162,12 @@ def serve(
 
     from clearline.api.app import create_app
 
-    uvicorn.run(create_app(database_url(db)), host=host, port=port, log_level="warning")
+    try:
+        line_key = signing.load_key(_key_path(db, key))
+    except ClearlineError as exc:
+        fail(f"{exc.field}: {exc.reason}")
+    app_ = create_app(database_url(db), key=line_key)
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
 
 
 @agreement_app.command("create")
@@ -365,6 +385,16 @@ def line_restore(
     """
     line = request("POST", url, token, f"/v1/lines/{party}/restore")
     typer.echo(f"line {line['party_a']}–{line['party_b']}: {line['state']}")
+
+
+def _beside_database(db: str | None) -> Path:
+    """Where files that go with a database live: its folder for SQLite, here otherwise."""
+    path = sqlite_path(database_url(db))
+    return path.parent if path else Path.cwd()
+
+
+def _key_path(db: str | None, key: str | None) -> Path:
+    return Path(key or os.environ.get("CLEARLINE_KEY") or _beside_database(db) / "line.key")
 
 
 def _party(spec: str) -> Party:

@@ -166,3 +166,30 @@ event_audience = sa.Table(
     sa.Column("party", sa.ForeignKey("parties.code"), primary_key=True),
     sa.Column("seq", sa.ForeignKey("events.seq"), primary_key=True),
 )
+
+ledger_entries = sa.Table(
+    "ledger_entries",
+    metadata,
+    sa.Column("index", Id, primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.ForeignKey("events.seq"), nullable=False, unique=True),
+    sa.Column("leaf_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("envelope", sa.Text, nullable=False),
+)
+
+ledger_subtrees = sa.Table(
+    "ledger_subtrees",
+    metadata,
+    sa.Column("level", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("idx", Id, primary_key=True, autoincrement=False),
+    sa.Column("hash", sa.LargeBinary(32), nullable=False),
+)
+"""Every complete subtree's hash, so that roots and proofs cost O(log n) reads."""
+
+ledger_heads = sa.Table(
+    "ledger_heads",
+    metadata,
+    sa.Column("size", Id, primary_key=True, autoincrement=False),
+    sa.Column("root", sa.LargeBinary(32), nullable=False),
+    sa.Column("time", UTCDateTime, nullable=False),
+    sa.Column("signature", sa.LargeBinary(64), nullable=False),
+)

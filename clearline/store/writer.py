@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 
 from clearline.model.event import Event
+from clearline.model.ledger import Receipt
 
 T = TypeVar("T")
 Operation = Callable[[Connection], Any]
@@ -33,12 +34,18 @@ def outbox(connection: Connection) -> list[Event]:
     return connection.info.setdefault(OUTBOX, [])
 
 
+Seal = Callable[[Connection, list[Event]], dict[int, Receipt]]
+"""Called once per batch, in its transaction, with the batch's events: the ledger's hook."""
+
+
 @dataclass
 class _Job:
     operation: Operation
     future: asyncio.Future[Any]
     result: Any = None
     error: BaseException | None = None
+    events: list[Event] = field(default_factory=list)
+    receipts: list[Receipt] = field(default_factory=list)
 
 
 @dataclass
@@ -47,6 +54,7 @@ class Writer:
 
     engine: Engine
     on_commit: Callable[[list[Event]], None]
+    seal: Seal | None = None
     _queue: asyncio.Queue[_Job | None] = field(default_factory=asyncio.Queue)
     _task: asyncio.Task[None] | None = None
 
@@ -62,9 +70,14 @@ class Writer:
 
     async def run(self, operation: Callable[[Connection], T]) -> T:
         """Run ``operation`` in a transaction; return once that transaction is durable."""
+        result, _receipts = await self.run_sealed(operation)
+        return result
+
+    async def run_sealed(self, operation: Callable[[Connection], T]) -> tuple[T, list[Receipt]]:
+        """As ``run``, with the ledger's receipts for the events the operation recorded."""
         if self._task is None:
             raise RuntimeError("the writer is not running")
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[tuple[T, list[Receipt]]] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait(_Job(operation, future))
         return await future
 
@@ -87,7 +100,7 @@ class Writer:
                 if not jobs:
                     continue
                 try:
-                    events = await asyncio.to_thread(_commit, connection, jobs)
+                    events = await asyncio.to_thread(_commit, connection, jobs, self.seal)
                 except Exception as exc:  # the commit itself failed: nobody's change is durable
                     events = []
                     for job in jobs:
@@ -98,33 +111,40 @@ class Writer:
                     if job.error is not None:
                         job.future.set_exception(job.error)
                     else:
-                        job.future.set_result(job.result)
+                        job.future.set_result((job.result, job.receipts))
                 if events:
                     self.on_commit(events)
 
 
-def _commit(connection: Connection, jobs: list[_Job]) -> list[Event]:
+def _commit(connection: Connection, jobs: list[_Job], seal: Seal | None) -> list[Event]:
     pending = outbox(connection)
     pending.clear()
     try:
         with connection.begin():
             for job in jobs:
-                mark = len(pending)
-                # One fixed savepoint name, in plain SQL both back-ends speak: SQLAlchemy's
-                # begin_nested() names each savepoint anew and so compiles three statements
-                # per operation, a tenth of the writer's time. This connection is the writer's
-                # alone, and nothing inside an operation opens savepoints of its own.
-                connection.exec_driver_sql("SAVEPOINT clearline_job")
-                try:
-                    job.result = job.operation(connection)
-                except Exception as exc:
-                    connection.exec_driver_sql("ROLLBACK TO SAVEPOINT clearline_job")
-                    del pending[mark:]
-                    job.error = exc
-                connection.exec_driver_sql("RELEASE SAVEPOINT clearline_job")
+                _run_in_savepoint(connection, job, pending)
+            receipts = seal(connection, pending) if seal is not None else {}
+        for job in jobs:
+            job.receipts = [receipts[e.seq] for e in job.events if e.seq in receipts]
         return list(pending)
     finally:
         pending.clear()
+
+
+def _run_in_savepoint(connection: Connection, job: _Job, pending: list[Event]) -> None:
+    mark = len(pending)
+    # One fixed savepoint name, in plain SQL both back-ends speak: SQLAlchemy's begin_nested()
+    # names each savepoint anew and so compiles three statements per operation, a tenth of the
+    # writer's time. This connection is the writer's alone, and no operation opens savepoints.
+    connection.exec_driver_sql("SAVEPOINT clearline_job")
+    try:
+        job.result = job.operation(connection)
+        job.events = pending[mark:]
+    except Exception as exc:
+        connection.exec_driver_sql("ROLLBACK TO SAVEPOINT clearline_job")
+        del pending[mark:]
+        job.error = exc
+    connection.exec_driver_sql("RELEASE SAVEPOINT clearline_job")
 
 
 def run_now(engine: Engine, operation: Callable[[Connection], T]) -> T:

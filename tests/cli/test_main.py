@@ -86,11 +86,16 @@ def test_init_demo_writes_the_tokens_beside_the_database_and_says_where(tmp_path
     assert whoami(db, tokens["TR"]["liaison_officer"])["name"] == "tr-liaison-officer"
 
 
-def test_init_without_demo_creates_the_database_and_may_run_again(tmp_path: Path) -> None:
-    db = tmp_path / "line.db"
-    assert said(clearline("init --db", str(db))) == f"database ready: sqlite:///{db.resolve()}"
-    assert db.exists()
+def test_init_without_demo_creates_the_database_and_key_and_may_run_again(tmp_path: Path) -> None:
+    db, key = tmp_path / "line.db", tmp_path / "line.key"
+    assert said(clearline("init --db", str(db))) == (
+        f"line key created in {key} (keep it apart from the database)\n"
+        f"database ready: sqlite:///{db.resolve()}"
+    )
+    assert db.exists() and key.stat().st_mode & 0o777 == 0o600
+    first_key = key.read_bytes()
     assert said(clearline("init --db", str(db))).startswith("database ready")
+    assert key.read_bytes() == first_key
     assert not (tmp_path / "demo-tokens.json").exists()
 
 

@@ -1,0 +1,150 @@
+"""The ledger: every event on the line, in an append-only Merkle log (RFC 6962 / 9162).
+
+Events are appended in the transaction that records them (the writer seals each batch), and
+each batch ends with a tree head signed by the line, so that every receipt a client gets holds
+a signed head that already includes its entry: a receipt, not a promise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import rfc8785
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import BaseModel
+from sqlalchemy import Connection
+
+from clearline.model.errors import invalid, not_found
+from clearline.model.event import Event
+from clearline.model.ledger import Envelope, Receipt, TreeHead, b64
+from clearline.services import merkle, signing
+from clearline.store import ledger as store
+
+Getter = Callable[[int, int], bytes]
+
+
+class Entry(BaseModel):
+    """An entry as a party may see it: always the envelope, the payload only if it is theirs."""
+
+    index: int
+    envelope: str
+    leaf_hash: str
+    payload: Any | None
+
+
+def payload_sha256(payload: Any) -> str:
+    return hashlib.sha256(rfc8785.dumps(payload)).hexdigest()
+
+
+def seal(
+    connection: Connection, events: list[Event], key: Ed25519PrivateKey, now: datetime
+) -> dict[int, Receipt]:
+    """Append ``events`` to the log and sign the new head; a receipt per event, by sequence."""
+    if not events:
+        return {}
+    start = store.size(connection)
+    written: dict[tuple[int, int], bytes] = {}
+    get = _reader(connection, written)
+    rows, hashes = [], []
+    for offset, event in enumerate(events):
+        envelope = Envelope(
+            index=start + offset,
+            seq=event.seq,
+            type=event.type,
+            time=event.time,
+            parties=event.audience,
+            payload_sha256=payload_sha256(event.payload),
+        )
+        leaf = envelope.leaf()
+        digest = merkle.leaf_hash(leaf)
+        for level, idx, value in merkle.append(envelope.index, digest, get):
+            written[(level, idx)] = value
+        rows.append(
+            {
+                "index": envelope.index,
+                "seq": event.seq,
+                "leaf_hash": digest,
+                "envelope": leaf.decode(),
+            }
+        )
+        hashes.append(digest)
+    store.add_entries(connection, rows)
+    store.add_subtrees(connection, ((level, idx, h) for (level, idx), h in written.items()))
+    size = start + len(events)
+    head = signing.sign(
+        key, TreeHead(size=size, root=b64(merkle.root(size, get)), time=now, signature="")
+    )
+    store.add_head(connection, head)
+    return {
+        event.seq: Receipt(index=start + offset, leaf_hash=b64(hashes[offset]), tree_head=head)
+        for offset, event in enumerate(events)
+    }
+
+
+def head(connection: Connection) -> TreeHead:
+    found = store.latest_head(connection)
+    if found is None:
+        raise not_found("size", "the ledger is empty: nothing has happened on the line yet")
+    return found
+
+
+def inclusion(connection: Connection, index: int, size: int) -> list[str]:
+    _within(connection, size, "size")
+    if not 0 <= index < size:
+        raise invalid("index", f"must be below size ({size})")
+    return [b64(h) for h in merkle.inclusion_proof(index, size, _reader(connection))]
+
+
+def consistency(connection: Connection, first: int, second: int) -> list[str]:
+    _within(connection, second, "to")
+    if not 0 < first <= second:
+        raise invalid("from", f"must be between 1 and to ({second})")
+    return [b64(h) for h in merkle.consistency_proof(first, second, _reader(connection))]
+
+
+def entries(connection: Connection, party: str, start: int, end: int) -> list[Entry]:
+    """Entries ``start <= index < end`` as ``party`` may see them."""
+    return [
+        Entry(
+            index=index,
+            envelope=envelope,
+            leaf_hash=b64(leaf_hash),
+            payload=payload if party in audience else None,
+        )
+        for index, envelope, leaf_hash, payload, audience in store.entries(connection, start, end)
+    ]
+
+
+def _within(connection: Connection, size: int, field: str) -> None:
+    if size > store.size(connection):
+        raise invalid(field, f"the ledger holds {store.size(connection)} entries")
+
+
+def _reader(connection: Connection, written: dict[tuple[int, int], bytes] | None = None) -> Getter:
+    """Subtree hashes from this batch first, then from the store."""
+    pending = written if written is not None else {}
+
+    def get(level: int, idx: int) -> bytes:
+        found = pending.get((level, idx))
+        return found if found is not None else store.subtree(connection, level, idx)
+
+    return get
+
+
+EXPORT_FORMAT = "clearline-ledger/1"
+PAGE = 10_000
+
+
+def export(connection: Connection, party: str, public_key: str) -> Iterator[dict[str, Any]]:
+    """A party's view of the whole log, as JSON Lines records: a header, every signed head,
+    then every entry with only the payloads that party may see."""
+    size = store.size(connection)
+    yield {"format": EXPORT_FORMAT, "party": party, "public_key": public_key, "size": size}
+    for tree_head in store.heads(connection):
+        yield {"head": tree_head.model_dump(mode="json")}
+    for start in range(0, size, PAGE):
+        for entry in entries(connection, party, start, min(size, start + PAGE)):
+            yield {"entry": entry.model_dump(mode="json")}

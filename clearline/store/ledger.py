@@ -1,0 +1,111 @@
+"""The ledger's tables: entries, complete subtree hashes, signed tree heads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from clearline.model.ledger import TreeHead, b64, unb64
+from clearline.store.schema import (
+    event_audience,
+    events,
+    ledger_entries,
+    ledger_heads,
+    ledger_subtrees,
+)
+
+_SIZE = sa.select(sa.func.count()).select_from(ledger_entries)
+_SUBTREE = sa.select(ledger_subtrees.c.hash).where(
+    ledger_subtrees.c.level == sa.bindparam("level"), ledger_subtrees.c.idx == sa.bindparam("idx")
+)
+_INSERT_ENTRY = ledger_entries.insert()
+_INSERT_SUBTREE = ledger_subtrees.insert()
+_INSERT_HEAD = ledger_heads.insert()
+
+
+def size(connection: Connection) -> int:
+    return int(connection.execute(_SIZE).scalar_one())
+
+
+def subtree(connection: Connection, level: int, idx: int) -> bytes:
+    found = connection.execute(_SUBTREE, {"level": level, "idx": idx}).scalar_one_or_none()
+    if found is None:
+        raise LookupError(f"no complete subtree at level {level}, index {idx}")
+    return bytes(found)
+
+
+def add_entries(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        connection.execute(_INSERT_ENTRY, rows)
+
+
+def add_subtrees(connection: Connection, rows: Iterable[tuple[int, int, bytes]]) -> None:
+    values = [{"level": level, "idx": idx, "hash": digest} for level, idx, digest in rows]
+    if values:
+        connection.execute(_INSERT_SUBTREE, values)
+
+
+def add_head(connection: Connection, head: TreeHead) -> None:
+    connection.execute(
+        _INSERT_HEAD,
+        {
+            "size": head.size,
+            "root": unb64(head.root),
+            "time": head.time,
+            "signature": unb64(head.signature),
+        },
+    )
+
+
+def latest_head(connection: Connection) -> TreeHead | None:
+    row = connection.execute(
+        sa.select(ledger_heads).order_by(ledger_heads.c.size.desc()).limit(1)
+    ).first()
+    return None if row is None else _head(row)
+
+
+def heads(connection: Connection, start: int = 0, end: int | None = None) -> list[TreeHead]:
+    """Signed heads with ``start <= size < end``, smallest first."""
+    query = sa.select(ledger_heads).where(ledger_heads.c.size >= start)
+    if end is not None:
+        query = query.where(ledger_heads.c.size < end)
+    return [_head(row) for row in connection.execute(query.order_by(ledger_heads.c.size))]
+
+
+def entries(
+    connection: Connection, start: int, end: int
+) -> list[tuple[int, str, bytes, Any, list[str]]]:
+    """Entries ``start <= index < end``: index, envelope, leaf hash, payload, audience."""
+    rows = connection.execute(
+        sa.select(
+            ledger_entries.c.index.label("position"),  # a Row's .index is tuple.index
+            ledger_entries.c.envelope,
+            ledger_entries.c.leaf_hash,
+            events.c.payload,
+            events.c.seq,
+        )
+        .join(events, events.c.seq == ledger_entries.c.seq)
+        .where(ledger_entries.c.index >= start, ledger_entries.c.index < end)
+        .order_by(ledger_entries.c.index)
+    ).all()
+    audiences: dict[int, list[str]] = {row.seq: [] for row in rows}
+    if audiences:
+        for seq, party in connection.execute(
+            sa.select(event_audience.c.seq, event_audience.c.party).where(
+                event_audience.c.seq.in_(list(audiences))
+            )
+        ):
+            audiences[seq].append(party)
+    return [
+        (row.position, row.envelope, bytes(row.leaf_hash), row.payload, audiences[row.seq])
+        for row in rows
+    ]
+
+
+def _head(row: sa.Row[Any]) -> TreeHead:
+    return TreeHead(
+        size=row.size, root=b64(bytes(row.root)), time=row.time, signature=b64(bytes(row.signature))
+    )
