@@ -26,7 +26,8 @@ from clearline.model.agreement import Party
 from clearline.model.errors import ClearlineError
 from clearline.model.message import SYSTEM_TYPES, MessageType, Precedence
 from clearline.model.user import Language, Role
-from clearline.services import accounts, agreements, demo, signing
+from clearline.services import accounts, agreements, demo, ledger, signing
+from clearline.store import agreements as agreement_store
 from clearline.store.database import create_engine, database_url, migrate, sqlite_path
 from clearline.store.writer import run_now
 
@@ -80,6 +81,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(agreement_app, name="agreement")
 app.add_typer(line_app, name="line")
+ledger_app = typer.Typer(help="The line's signed, tamper-evident record.", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
 
 SendableType = StrEnum(  # type: ignore[misc]
     "SendableType", {t.name: t.value for t in MessageType if t not in SYSTEM_TYPES}
@@ -385,6 +388,59 @@ def line_restore(
     """
     line = request("POST", url, token, f"/v1/lines/{party}/restore")
     typer.echo(f"line {line['party_a']}–{line['party_b']}: {line['state']}")
+
+
+@ledger_app.command("key")
+def ledger_key(db: Db = None, key: KeyFile = None) -> None:
+    """Print the line's public key (base64 of 32 bytes): give it to every party and auditor.
+
+    Example: clearline ledger key --db var/demo.db
+    """
+    try:
+        typer.echo(signing.public_text(signing.load_key(_key_path(db, key))))
+    except ClearlineError as exc:
+        fail(f"{exc.field}: {exc.reason}")
+
+
+@ledger_app.command("export")
+def ledger_export(
+    party: Annotated[str, typer.Option(help="Whose view: only its payloads are written.")],
+    out: Annotated[Path, typer.Option(help="File to write (JSON Lines).")],
+    db: Db = None,
+    key: KeyFile = None,
+) -> None:
+    """Write a party's view of the ledger: every envelope and signed head, its own payloads.
+
+    Example: clearline ledger export --party IL --out il-ledger.jsonl
+    """
+    public = signing.public_text(signing.load_key(_key_path(db, key)))
+    engine = _store(db)
+    with engine.connect() as connection, out.open("w") as file:
+        if not agreement_store.party_exists(connection, party):
+            fail(f"party: no party with code {party!r}")
+        for record in ledger.export(connection, party, public):
+            file.write(json.dumps(record, separators=(",", ":")) + "\n")
+    typer.echo(f"ledger of {party} written to {out}")
+
+
+@app.command()
+def verify(
+    source: Annotated[Path | None, typer.Argument(help="An export from `ledger export`.")] = None,
+    key: Annotated[str, typer.Option("--key", help="The line's public key (base64).")] = "",
+    receipts: Annotated[
+        Path | None, typer.Option(help="Folder of receipts or heads you kept (JSON files).")
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="Check a live line instead of a file.")] = None,
+    token: Annotated[str | None, typer.Option(envvar="CLEARLINE_TOKEN", help=TOKEN_HELP)] = None,
+) -> None:
+    """Check the ledger offline against the line's public key and what you kept; names the first
+    entry that fails and exits non-zero.
+
+    Example: clearline verify il-ledger.jsonl --key "$(cat line.pub)" --receipts receipts/
+    """
+    from clearline.cli.verifying import run_verify
+
+    run_verify(source, key, receipts, url, token)
 
 
 def _beside_database(db: str | None) -> Path:

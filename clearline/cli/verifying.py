@@ -1,0 +1,103 @@
+"""`clearline verify`: the auditor's side, which trusts nothing but the line's public key."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from clearline.cli.client import fail, request
+from clearline.model.errors import ClearlineError
+from clearline.services import audit, signing
+from clearline.services.ledger import EXPORT_FORMAT
+
+LARGE = 10_000
+"""Logs with more entries than this get a progress bar (on stderr)."""
+PAGE = 1_000
+
+
+def run_verify(
+    source: Path | None, key: str, receipts: Path | None, url: str | None, token: str | None
+) -> None:
+    try:
+        public = signing.public_key(key)
+    except ClearlineError as exc:
+        fail(f"{exc.field}: {exc.reason}")
+    heads, kept = audit.kept_records(_documents(receipts)) if receipts else ([], [])
+    records = _records(source, url, token)
+    with Progress(
+        TextColumn("verifying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        transient=True,
+        console=None,
+        disable=False,
+    ) as bar:
+        task = bar.add_task("entries", total=None, visible=False)
+
+        def progress(done: int, total: int) -> None:
+            if total > LARGE and done % PAGE == 0:
+                bar.update(task, completed=done, total=total, visible=True)
+
+        try:
+            report = audit.verify(records, public, heads, kept, progress)
+        except audit.Tampered as exc:
+            fail(f"ledger does not verify: {exc}")
+    typer.echo(
+        f"ledger verified: {report.entries} entries, {report.heads} signed heads, "
+        f"{report.payloads} payloads checked against their hashes, {report.kept} kept records"
+    )
+
+
+def _documents(folder: Path) -> Iterator[Any]:
+    if not folder.is_dir():
+        fail(f"receipts: {folder} is not a folder")
+    for path in sorted(folder.glob("*.json")):
+        try:
+            yield json.loads(path.read_text())
+        except ValueError:
+            fail(f"receipts: {path.name} is not JSON")
+
+
+def _records(source: Path | None, url: str | None, token: str | None) -> Iterator[dict[str, Any]]:
+    if (source is None) == (url is None):
+        fail("source: give an export file or --url, not both")
+    if url is not None:
+        if not token:
+            fail("token: --url needs --token (or CLEARLINE_TOKEN)")
+        return _live(url, token)
+    assert source is not None
+    if not source.is_file():
+        fail(f"source: no file {source}")
+    return _lines(source)
+
+
+def _lines(source: Path) -> Iterator[dict[str, Any]]:
+    with source.open() as lines:
+        for number, line in enumerate(lines, start=1):
+            try:
+                yield json.loads(line)
+            except ValueError:
+                fail(f"source: line {number} of {source.name} is not JSON")
+
+
+def _live(url: str, token: str) -> Iterator[dict[str, Any]]:
+    """A live line read as if it were an export: its newest head, then its entries by pages."""
+    head = request("GET", url, token, "/v1/ledger/head")
+    size = head["tree_head"]["size"]
+    yield {"format": EXPORT_FORMAT, "public_key": head["public_key"], "size": size}
+    yield {"head": head["tree_head"]}
+    for start in range(0, size, PAGE):
+        page = request(
+            "GET",
+            url,
+            token,
+            "/v1/ledger/entries",
+            params={"start": start, "end": min(size, start + PAGE)},
+        )
+        for entry in page["entries"]:
+            yield {"entry": entry}
