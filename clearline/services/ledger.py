@@ -119,8 +119,9 @@ def entries(connection: Connection, party: str, start: int, end: int) -> list[En
 
 
 def _within(connection: Connection, size: int, field: str) -> None:
-    if size > store.size(connection):
-        raise invalid(field, f"the ledger holds {store.size(connection)} entries")
+    held = store.size(connection)
+    if size > held:
+        raise invalid(field, f"the ledger holds {held} entries")
 
 
 def _reader(connection: Connection, written: dict[tuple[int, int], bytes] | None = None) -> Getter:
