@@ -193,6 +193,16 @@ def test_every_root_is_the_rfc_mth_of_its_leaves(hashes: list[bytes], log: Store
         assert merkle.root(size, log.get) == naive_mth(hashes[:size])
 
 
+def test_a_range_hash_is_the_mth_of_its_leaves_even_when_unaligned(
+    hashes: list[bytes], log: Store
+) -> None:
+    rng = random.Random(2)
+    for _ in range(300):
+        start = rng.randrange(LOG_SIZE)
+        end = rng.randrange(start, LOG_SIZE + 1)
+        assert merkle.range_hash(start, end, log.get) == naive_mth(hashes[start:end])
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_every_inclusion_proof_is_the_rfc_path_and_verifies(
     size: int, hashes: list[bytes], log: Store
