@@ -28,6 +28,7 @@ from clearline.model.message import SYSTEM_TYPES, MessageType, Precedence
 from clearline.model.user import Language, Role
 from clearline.services import accounts, agreements, demo, ledger, signing
 from clearline.store import agreements as agreement_store
+from clearline.store import ledger as ledger_store
 from clearline.store.database import create_engine, database_url, migrate, sqlite_path
 from clearline.store.writer import run_now
 
@@ -413,13 +414,17 @@ def ledger_export(
 
     Example: clearline ledger export --party IL --out il-ledger.jsonl
     """
-    public = signing.public_text(signing.load_key(_key_path(db, key)))
+    try:
+        public = signing.public_text(signing.load_key(_key_path(db, key)))
+    except ClearlineError as exc:
+        fail(f"{exc.field}: {exc.reason}")
     engine = _store(db)
-    with engine.connect() as connection, out.open("w") as file:
-        if not agreement_store.party_exists(connection, party):
+    with engine.connect() as connection:
+        if not agreement_store.party_exists(ledger_store.read_one_moment(connection), party):
             fail(f"party: no party with code {party!r}")
-        for record in ledger.export(connection, party, public):
-            file.write(json.dumps(record, separators=(",", ":")) + "\n")
+        with out.open("w") as file:
+            for record in ledger.export(connection, party, public):
+                file.write(json.dumps(record, separators=(",", ":")) + "\n")
     typer.echo(f"ledger of {party} written to {out}")
 
 

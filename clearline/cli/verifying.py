@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from clearline.cli.client import fail, request
@@ -27,15 +28,17 @@ def run_verify(
         public = signing.public_key(key)
     except ClearlineError as exc:
         fail(f"{exc.field}: {exc.reason}")
-    heads, kept = audit.kept_records(_documents(receipts)) if receipts else ([], [])
+    try:
+        heads, kept = audit.kept_records(_documents(receipts)) if receipts else ([], [])
+    except audit.Tampered as exc:
+        fail(f"receipts: {exc}")
     records = _records(source, url, token)
     with Progress(
         TextColumn("verifying"),
         BarColumn(),
         MofNCompleteColumn(),
         transient=True,
-        console=None,
-        disable=False,
+        console=Console(stderr=True),
     ) as bar:
         task = bar.add_task("entries", total=None, visible=False)
 

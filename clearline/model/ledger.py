@@ -35,7 +35,7 @@ class Envelope(BaseModel):
     type: str
     time: datetime
     parties: tuple[str, ...]
-    payload_sha256: str
+    payload_sha256: str = Field(description="SHA-256 of the entry's salt and canonical payload.")
 
     def leaf(self) -> bytes:
         return rfc8785.dumps(self.model_dump(mode="json"))

@@ -9,7 +9,6 @@ rewritten and re-signed with the right key still fails: against the heads the pa
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,9 +18,9 @@ import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import ValidationError
 
-from clearline.model.ledger import Envelope, Receipt, TreeHead, b64
+from clearline.model.ledger import Envelope, Receipt, TreeHead, b64, unb64
 from clearline.services import merkle, signing
-from clearline.services.ledger import EXPORT_FORMAT
+from clearline.services.ledger import EXPORT_FORMAT, payload_sha256
 
 
 class Tampered(Exception):
@@ -66,15 +65,21 @@ class _Tree:
 
 
 def kept_records(documents: Iterable[Any]) -> tuple[list[TreeHead], list[Receipt]]:
-    """Heads and receipts from what a party saved: receipts, API answers holding one, heads."""
+    """Heads and receipts from what a party saved: receipts, API answers holding a receipt,
+    saved ``GET /v1/ledger/head`` answers, bare heads. Anything else is refused."""
     heads, receipts = [], []
-    for document in documents:
+    for number, document in enumerate(documents, start=1):
         if isinstance(document, dict) and isinstance(document.get("receipt"), dict):
             document = document["receipt"]
-        if isinstance(document, dict) and "tree_head" in document:
-            receipts.append(Receipt.model_validate(document))
-        elif isinstance(document, dict) and "root" in document:
-            heads.append(TreeHead.model_validate(document))
+        try:
+            if isinstance(document, dict) and "index" in document:
+                receipts.append(Receipt.model_validate(document))
+            elif isinstance(document, dict) and "tree_head" in document:
+                heads.append(TreeHead.model_validate(document["tree_head"]))
+            else:
+                heads.append(TreeHead.model_validate(document))
+        except ValidationError as exc:
+            raise Tampered(f"kept record {number} is neither a receipt nor a head") from exc
     return heads, receipts
 
 
@@ -95,10 +100,10 @@ def verify(
     checks = _Checks(public, kept_heads, kept_receipts)
     tree = _Tree()
     for record in stream:
-        if "head" in record:
-            checks.add_head(TreeHead.model_validate(record["head"]), signed_by_line=True)
+        if isinstance(record, dict) and isinstance(record.get("head"), dict):
+            checks.add_head(_head(record["head"], tree.size), signed_by_line=True)
             report.heads += 1
-        elif "entry" in record:
+        elif isinstance(record, dict) and isinstance(record.get("entry"), dict):
             report.payloads += _check_entry(record["entry"], tree.size)
             leaf = _leaf_hash(record["entry"], tree.size)
             tree.add(leaf)
@@ -106,9 +111,16 @@ def verify(
             report.entries = tree.size
             progress(tree.size, total)
         else:
-            raise Tampered(f"unknown record after entry {tree.size - 1}")
+            raise Tampered("not a head nor an entry", tree.size)
     checks.finish(tree)
     return report
+
+
+def _head(document: dict[str, Any], index: int) -> TreeHead:
+    try:
+        return TreeHead.model_validate(document)
+    except ValidationError as exc:
+        raise Tampered("a signed head here is unreadable", index) from exc
 
 
 class _Checks:
@@ -118,6 +130,8 @@ class _Checks:
         self, public: Ed25519PublicKey, heads: Sequence[TreeHead], receipts: Sequence[Receipt]
     ) -> None:
         self.public = public
+        self.covered = 0
+        """The largest size a head signed by the line vouches for."""
         self.roots: dict[int, list[tuple[str, str]]] = {}
         self.leaves = {r.index: r for r in receipts}
         for head in heads:
@@ -130,6 +144,7 @@ class _Checks:
         if not signing.verify(self.public, head):
             raise Tampered(f"{label} of size {head.size} has no valid signature by the line")
         self.roots.setdefault(head.size, []).append((head.root, label))
+        self.covered = max(self.covered, head.size)
 
     def at(self, tree: _Tree, leaf: bytes | None) -> None:
         """Checks due once the tree holds ``tree.size`` entries, the last with ``leaf``."""
@@ -146,11 +161,15 @@ class _Checks:
                 )
 
     def finish(self, tree: _Tree) -> None:
-        beyond = [size for size in self.roots if size > tree.size]
-        if beyond:
+        """Every head must be reached, and every entry covered by a head the line signed:
+        entries past the last signed head are anybody's writing."""
+        if self.covered > tree.size:
             raise Tampered(
-                f"the export ends after {tree.size} entries but a head covers {max(beyond)}"
+                f"missing: the export ends here but a signed head covers {self.covered} entries",
+                tree.size,
             )
+        if self.covered < tree.size:
+            raise Tampered("no head signed by the line covers it", self.covered)
         if tree.size == 0 and 0 in self.roots:
             self.at(tree, None)
 
@@ -178,6 +197,10 @@ def _check_entry(entry: dict[str, Any], index: int) -> int:
     payload = entry.get("payload")
     if payload is None:
         return 0
-    if hashlib.sha256(rfc8785.dumps(payload)).hexdigest() != envelope.payload_sha256:
+    try:
+        salt = unb64(str(entry.get("salt")))
+    except ValueError as exc:
+        raise Tampered("its payload comes without a readable salt", index) from exc
+    if payload_sha256(salt, payload) != envelope.payload_sha256:
         raise Tampered("its payload does not match the hash in its envelope", index)
     return 1

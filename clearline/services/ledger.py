@@ -8,6 +8,7 @@ a signed head that already includes its entry: a receipt, not a promise.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -24,19 +25,25 @@ from clearline.services import merkle, signing
 from clearline.store import ledger as store
 
 Getter = Callable[[int, int], bytes]
+SALT_BYTES = 16
 
 
 class Entry(BaseModel):
-    """An entry as a party may see it: always the envelope, the payload only if it is theirs."""
+    """An entry as a party may see it: always the envelope; the payload and its salt only if
+    the payload is theirs."""
 
     index: int
     envelope: str
     leaf_hash: str
     payload: Any | None
+    salt: str | None
 
 
-def payload_sha256(payload: Any) -> str:
-    return hashlib.sha256(rfc8785.dumps(payload)).hexdigest()
+def payload_sha256(salt: bytes, payload: Any) -> str:
+    """SHA-256 of a random salt and the canonical payload. Unsalted, the hash of a short,
+    guessable payload ("answer: partner_force") would tell a party outside its audience what
+    it says, by trying the few possible payloads; the salt goes only with the payload."""
+    return hashlib.sha256(salt + rfc8785.dumps(payload)).hexdigest()
 
 
 def seal(
@@ -50,13 +57,14 @@ def seal(
     get = _reader(connection, written)
     rows, hashes = [], []
     for offset, event in enumerate(events):
+        salt = secrets.token_bytes(SALT_BYTES)
         envelope = Envelope(
             index=start + offset,
             seq=event.seq,
             type=event.type,
             time=event.time,
             parties=event.audience,
-            payload_sha256=payload_sha256(event.payload),
+            payload_sha256=payload_sha256(salt, event.payload),
         )
         leaf = envelope.leaf()
         digest = merkle.leaf_hash(leaf)
@@ -68,6 +76,7 @@ def seal(
                 "seq": event.seq,
                 "leaf_hash": digest,
                 "envelope": leaf.decode(),
+                "salt": salt,
             }
         )
         hashes.append(digest)
@@ -113,8 +122,11 @@ def entries(connection: Connection, party: str, start: int, end: int) -> list[En
             envelope=envelope,
             leaf_hash=b64(leaf_hash),
             payload=payload if party in audience else None,
+            salt=b64(salt) if party in audience else None,
         )
-        for index, envelope, leaf_hash, payload, audience in store.entries(connection, start, end)
+        for index, envelope, leaf_hash, salt, payload, audience in store.entries(
+            connection, start, end
+        )
     ]
 
 
@@ -142,7 +154,7 @@ PAGE = 10_000
 def export(connection: Connection, party: str, public_key: str) -> Iterator[dict[str, Any]]:
     """A party's view of the whole log, as JSON Lines records: a header, every signed head,
     then every entry with only the payloads that party may see."""
-    size = store.size(connection)
+    size = store.size(store.read_one_moment(connection))
     yield {"format": EXPORT_FORMAT, "party": party, "public_key": public_key, "size": size}
     for tree_head in store.heads(connection):
         yield {"head": tree_head.model_dump(mode="json")}

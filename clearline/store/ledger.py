@@ -28,6 +28,18 @@ _INSERT_SUBTREE = ledger_subtrees.insert()
 _INSERT_HEAD = ledger_heads.insert()
 
 
+def read_one_moment(connection: Connection) -> Connection:
+    """Make the reads that follow see the log as it was at one moment, heads and entries alike.
+
+    SQLite's read transactions are snapshots already; PostgreSQL's default isolation lets each
+    statement see what committed since the last, so a head could cover entries read before it.
+    Call before anything else is read on the connection (it changes nothing after that).
+    """
+    if connection.dialect.name == "postgresql" and not connection.in_transaction():
+        connection.execution_options(isolation_level="REPEATABLE READ")
+    return connection
+
+
 def size(connection: Connection) -> int:
     return int(connection.execute(_SIZE).scalar_one())
 
@@ -79,13 +91,14 @@ def heads(connection: Connection, start: int = 0, end: int | None = None) -> lis
 
 def entries(
     connection: Connection, start: int, end: int
-) -> list[tuple[int, str, bytes, Any, list[str]]]:
-    """Entries ``start <= index < end``: index, envelope, leaf hash, payload, audience."""
+) -> list[tuple[int, str, bytes, bytes, Any, list[str]]]:
+    """Entries ``start <= index < end``: index, envelope, leaf hash, salt, payload, audience."""
     rows = connection.execute(
         sa.select(
             ledger_entries.c.index.label("position"),  # a Row's .index is tuple.index
             ledger_entries.c.envelope,
             ledger_entries.c.leaf_hash,
+            ledger_entries.c.salt,
             events.c.payload,
             events.c.seq,
         )
@@ -102,7 +115,14 @@ def entries(
         ):
             audiences[seq].append(party)
     return [
-        (row.position, row.envelope, bytes(row.leaf_hash), row.payload, audiences[row.seq])
+        (
+            row.position,
+            row.envelope,
+            bytes(row.leaf_hash),
+            bytes(row.salt),
+            row.payload,
+            audiences[row.seq],
+        )
         for row in rows
     ]
 

@@ -174,6 +174,7 @@ ledger_entries = sa.Table(
     sa.Column("seq", sa.ForeignKey("events.seq"), nullable=False, unique=True),
     sa.Column("leaf_hash", sa.LargeBinary(32), nullable=False),
     sa.Column("envelope", sa.Text, nullable=False),
+    sa.Column("salt", sa.LargeBinary(16), nullable=False),
 )
 
 ledger_subtrees = sa.Table(

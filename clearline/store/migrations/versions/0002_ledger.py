@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("seq", BIG, nullable=False),
         sa.Column("leaf_hash", sa.LargeBinary(length=32), nullable=False),
         sa.Column("envelope", sa.Text(), nullable=False),
+        sa.Column("salt", sa.LargeBinary(length=16), nullable=False),
         sa.ForeignKeyConstraint(["seq"], ["events.seq"]),
         sa.PrimaryKeyConstraint("index"),
         sa.UniqueConstraint("seq"),
