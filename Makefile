@@ -36,6 +36,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/hotline.py
+	$(BIN)/python bench/ledger.py
 
 clean:
 	rm -rf $(VENV) var
