@@ -22,8 +22,10 @@ from sqlalchemy.engine import Engine
 
 from clearline.api.app import create_app, watch
 from clearline.clock import FixedClock
-from clearline.model.user import Role, User
-from clearline.services import demo
+from clearline.model.agreement import Party
+from clearline.model.user import Language, Role, User
+from clearline.services import accounts, demo
+from clearline.services.agreements import create_agreement
 from clearline.store import users as user_store
 from clearline.store.database import create_engine, database_url, migrate
 from clearline.store.writer import run_now
@@ -148,3 +150,27 @@ def warning(
             **body,
         },
     }
+
+
+IL_RU = "il-ru-syria"
+"""A second agreement, for tests of isolation: IL also has a line with RU."""
+
+
+def add_il_ru(engine: Engine, tokens: demo.Tokens, clock: FixedClock) -> None:
+    """The IL–RU agreement (no mediator) and an RU duty officer who can sign in."""
+
+    def setup(connection: sa.Connection) -> str:
+        create_agreement(
+            connection,
+            IL_RU,
+            "Israel–Russia deconfliction line (Syria)",
+            [demo.ISRAEL, Party(code="RU", name="Russian Armed Forces")],
+            [],
+            clock.now(),
+        )
+        accounts.add_user(
+            connection, "ru-duty-officer", "RU", Role.DUTY_OFFICER, Language.EN, clock.now()
+        )
+        return accounts.create_token(connection, "ru-duty-officer", "test", clock.now())
+
+    tokens["RU"] = {Role.DUTY_OFFICER: run_now(engine, setup)}

@@ -48,14 +48,7 @@ def since(connection: Connection, party: str, seq: int, limit: int) -> list[Even
         .order_by(events.c.seq)
         .limit(limit)
     ).all()
-    audiences: dict[int, list[str]] = {row.seq: [] for row in rows}
-    if audiences:
-        for seq_, member in connection.execute(
-            sa.select(event_audience.c.seq, event_audience.c.party).where(
-                event_audience.c.seq.in_(list(audiences))
-            )
-        ):
-            audiences[seq_].append(member)
+    audiences = audiences_of(connection, [row.seq for row in rows])
     return [
         Event(
             seq=row.seq,
@@ -67,3 +60,15 @@ def since(connection: Connection, party: str, seq: int, limit: int) -> list[Even
         )
         for row in rows
     ]
+
+
+def audiences_of(connection: Connection, seqs: list[int]) -> dict[int, list[str]]:
+    """The parties that may see each of these events, in one query."""
+    found: dict[int, list[str]] = {seq: [] for seq in seqs}
+    if found:
+        query = sa.select(event_audience.c.seq, event_audience.c.party).where(
+            event_audience.c.seq.in_(seqs)
+        )
+        for seq, party in connection.execute(query):
+            found[seq].append(party)
+    return found

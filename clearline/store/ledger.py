@@ -9,13 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from clearline.model.ledger import TreeHead, b64, unb64
-from clearline.store.schema import (
-    event_audience,
-    events,
-    ledger_entries,
-    ledger_heads,
-    ledger_subtrees,
-)
+from clearline.store.events import audiences_of
+from clearline.store.schema import events, ledger_entries, ledger_heads, ledger_subtrees
 
 _SIZE = sa.select(sa.func.coalesce(sa.func.max(ledger_entries.c.index), -1) + 1)
 """Entries are numbered from 0 without gaps, so the size is the last index plus one: an index
@@ -106,14 +101,7 @@ def entries(
         .where(ledger_entries.c.index >= start, ledger_entries.c.index < end)
         .order_by(ledger_entries.c.index)
     ).all()
-    audiences: dict[int, list[str]] = {row.seq: [] for row in rows}
-    if audiences:
-        for seq, party in connection.execute(
-            sa.select(event_audience.c.seq, event_audience.c.party).where(
-                event_audience.c.seq.in_(list(audiences))
-            )
-        ):
-            audiences[seq].append(party)
+    audiences = audiences_of(connection, [row.seq for row in rows])
     return [
         (
             row.position,

@@ -13,17 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 from starlette.websockets import WebSocketDisconnect
 
 from clearline.clock import FixedClock
-from clearline.model.agreement import Party
-from clearline.model.user import Language, Role
-from clearline.services import accounts, demo
-from clearline.services.agreements import create_agreement
-from clearline.store.writer import run_now
-from tests.conftest import Line, warning
+from clearline.model.user import Role
+from clearline.services import demo
+from tests.conftest import IL_RU, Line, add_il_ru, warning
 
 OPEN = "open"
 """The stream opened and served the user an event."""
@@ -232,28 +228,11 @@ def test_a_wrong_token_is_refused_like_none(line: Line) -> None:
 
 # Isolation from a third party: IL also has a line with RU, under another agreement.
 
-IL_RU = "il-ru-syria"
-
 
 @pytest.fixture
 def ru(line: Line, engine: Engine, tokens: demo.Tokens, clock: FixedClock) -> None:
     """A second agreement, IL and RU with no mediator, and an RU duty officer who can sign in."""
-
-    def setup(connection: Connection) -> str:
-        create_agreement(
-            connection,
-            IL_RU,
-            "Israel–Russia deconfliction line (Syria)",
-            [demo.ISRAEL, Party(code="RU", name="Russian Armed Forces")],
-            [],
-            clock.now(),
-        )
-        accounts.add_user(
-            connection, "ru-duty-officer", "RU", Role.DUTY_OFFICER, Language.EN, clock.now()
-        )
-        return accounts.create_token(connection, "ru-duty-officer", "test", clock.now())
-
-    tokens["RU"] = {Role.DUTY_OFFICER: run_now(engine, setup)}
+    add_il_ru(engine, tokens, clock)
 
 
 def _il_ru_traffic(line: Line) -> list[int]:

@@ -38,9 +38,9 @@ from clearline.store.database import create_engine, database_url, migrate
 from clearline.store.schema import ledger_entries, ledger_heads, ledger_subtrees
 from clearline.store.writer import run_now
 from tests.cli.test_main import clearline, refused, said
-from tests.conftest import START, Line
+from tests.conftest import START, Line, add_il_ru
 from tests.server import Api, demo_line, serve, warning
-from tests.services.test_ledger import add_il_ru, every_event_type, il_ru_traffic
+from tests.services.test_ledger import every_event_type, il_ru_traffic
 
 Records = list[dict[str, Any]]
 FORGED_SALT = bytes(16)

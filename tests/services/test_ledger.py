@@ -17,22 +17,16 @@ from typing import Any
 import pytest
 import rfc8785
 import sqlalchemy as sa
-from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 
 from clearline.clock import FixedClock
-from clearline.model.agreement import Party
 from clearline.model.event import EventType
 from clearline.model.ledger import TreeHead, unb64
 from clearline.model.message import Recipient
-from clearline.model.user import Language, Role
-from clearline.services import accounts, audit, demo, ledger, merkle, signing
-from clearline.services.agreements import create_agreement
+from clearline.services import audit, demo, ledger, merkle, signing
 from clearline.store.schema import events
-from clearline.store.writer import run_now
-from tests.conftest import Line, warning
+from tests.conftest import IL_RU, Line, add_il_ru, warning
 
-IL_RU = "il-ru-syria"
 PARTIES = [
     ("IL", "duty_officer"),
     ("TR", "duty_officer"),
@@ -114,26 +108,6 @@ def every_event_type(line: Line, clock: FixedClock) -> dict[str, dict[str, Any]]
     clock.advance(120)  # TR never answered it: the line raises an alert to both sides
     assert line.watch() == 1
     return kept
-
-
-def add_il_ru(engine: Engine, tokens: demo.Tokens, clock: FixedClock) -> None:
-    """A second agreement, IL and RU, and an RU duty officer who can sign in."""
-
-    def setup(connection: Connection) -> str:
-        create_agreement(
-            connection,
-            IL_RU,
-            "Israel–Russia deconfliction line (Syria)",
-            [demo.ISRAEL, Party(code="RU", name="Russian Armed Forces")],
-            [],
-            clock.now(),
-        )
-        accounts.add_user(
-            connection, "ru-duty-officer", "RU", Role.DUTY_OFFICER, Language.EN, clock.now()
-        )
-        return accounts.create_token(connection, "ru-duty-officer", "test", clock.now())
-
-    tokens["RU"] = {Role.DUTY_OFFICER: run_now(engine, setup)}
 
 
 def il_ru_traffic(line: Line) -> dict[str, dict[str, Any]]:
