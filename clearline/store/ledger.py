@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,6 +45,35 @@ def subtree(connection: Connection, level: int, idx: int) -> bytes:
     if found is None:
         raise LookupError(f"no complete subtree at level {level}, index {idx}")
     return bytes(found)
+
+
+def subtrees(connection: Connection, keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """Several subtree hashes in one query (a proof needs about twenty)."""
+    if not keys:
+        return {}
+    found = {
+        (row.level, row.idx): bytes(row.hash)
+        for row in connection.execute(_subtrees_query(len(keys)), _keys(keys))
+    }
+    missing = [key for key in keys if key not in found]
+    if missing:
+        raise LookupError(f"no complete subtree at (level, index) {missing[0]}")
+    return found
+
+
+@functools.cache
+def _subtrees_query(count: int) -> sa.TextClause:
+    # Written as text on purpose: a tuple IN makes SQLite scan the table, and an or_() built
+    # per call costs more to compile than the query takes to run. One statement per key count.
+    terms = " OR ".join(f"(level = :l{n} AND idx = :i{n})" for n in range(count))
+    return sa.text(f"SELECT level, idx, hash FROM ledger_subtrees WHERE {terms}")
+
+
+def _keys(keys: list[tuple[int, int]]) -> dict[str, int]:
+    values: dict[str, int] = {}
+    for n, (level, idx) in enumerate(keys):
+        values[f"l{n}"], values[f"i{n}"] = level, idx
+    return values
 
 
 def add_entries(connection: Connection, rows: list[dict[str, Any]]) -> None:

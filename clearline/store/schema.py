@@ -165,6 +165,7 @@ event_audience = sa.Table(
     metadata,
     sa.Column("party", sa.ForeignKey("parties.code"), primary_key=True),
     sa.Column("seq", sa.ForeignKey("events.seq"), primary_key=True),
+    sa.Index("ix_event_audience_seq", "seq"),
 )
 
 ledger_entries = sa.Table(

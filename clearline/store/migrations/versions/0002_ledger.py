@@ -1,4 +1,4 @@
-"""ledger: entries, complete subtree hashes, signed tree heads
+"""ledger: entries, complete subtree hashes, signed tree heads; audiences by event
 
 Revision ID: 0002
 Revises: 0001
@@ -20,6 +20,9 @@ BIG = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    # Audiences are looked up by event (a page of the ledger, a resumed stream), not only by
+    # party: without this index each such page scans the whole table.
+    op.create_index("ix_event_audience_seq", "event_audience", ["seq"])
     op.create_table(
         "ledger_entries",
         sa.Column("index", BIG, nullable=False, autoincrement=False),
@@ -49,6 +52,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_event_audience_seq", table_name="event_audience")
     op.drop_table("ledger_heads")
     op.drop_table("ledger_subtrees")
     op.drop_table("ledger_entries")
