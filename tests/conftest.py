@@ -29,6 +29,7 @@ from clearline.services.agreements import create_agreement
 from clearline.store import users as user_store
 from clearline.store.database import create_engine, database_url, migrate
 from clearline.store.writer import run_now
+from tests.acting import ActsAs
 
 START = datetime(2026, 11, 22, 15, 30, tzinfo=UTC)
 
@@ -100,27 +101,12 @@ def users(engine: Engine, tokens: demo.Tokens) -> dict[str, User]:
     return run_now(engine, load)
 
 
-class Line:
+class Line(ActsAs):
     """A test client of the running app that acts as any demo user."""
 
     def __init__(self, client: TestClient, tokens: demo.Tokens) -> None:
         self.client = client
         self.tokens = tokens
-
-    def headers(self, party: str, role: str = "duty_officer", **more: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[party][role]}", **more}
-
-    def send(
-        self, sender: str, body: dict[str, Any], role: str = "duty_officer", key: str | None = None
-    ) -> Any:
-        headers = self.headers(sender, role, **{"Idempotency-Key": key or uuid.uuid4().hex})
-        return self.client.post("/v1/messages", json=body, headers=headers)
-
-    def get(self, party: str, path: str, role: str = "duty_officer", **params: Any) -> Any:
-        return self.client.get(path, headers=self.headers(party, role), params=params)
-
-    def post(self, party: str, path: str, role: str = "duty_officer", **kwargs: Any) -> Any:
-        return self.client.post(path, headers=self.headers(party, role), **kwargs)
 
     def watch(self) -> int:
         """One look at deadlines and line checks, at the fixed clock's time."""

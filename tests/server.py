@@ -17,7 +17,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ import websockets
 from typer.testing import CliRunner
 
 from clearline.cli.main import app
+from tests.acting import ActsAs
 
 Tokens = dict[str, dict[str, str]]
 Event = dict[str, Any]
@@ -141,7 +141,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @dataclass
-class Api:
+class Api(ActsAs):
     """Real HTTP to a running line, as any demo user (by party and role)."""
 
     server: Server
@@ -156,25 +156,6 @@ class Api:
 
     def __exit__(self, *_exc: object) -> None:
         self.client.close()
-
-    def headers(self, party: str, role: str = "duty_officer", **more: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[party][role]}", **more}
-
-    def send(
-        self,
-        sender: str,
-        request: dict[str, Any],
-        role: str = "duty_officer",
-        key: str | None = None,
-    ) -> httpx.Response:
-        headers = self.headers(sender, role, **{"Idempotency-Key": key or uuid.uuid4().hex})
-        return self.client.post("/v1/messages", json=request, headers=headers)
-
-    def get(self, party: str, path: str, role: str = "duty_officer", **params: Any) -> Any:
-        return self.client.get(path, headers=self.headers(party, role), params=params)
-
-    def post(self, party: str, path: str, role: str = "duty_officer", **kwargs: Any) -> Any:
-        return self.client.post(path, headers=self.headers(party, role), **kwargs)
 
     def events(self, party: str, since: int = 0, role: str = "duty_officer") -> list[Event]:
         """Every event after ``since`` that ``party`` may see, by ``GET /v1/events`` pages.

@@ -43,3 +43,8 @@ def run_deadlines(engine: Engine, clock: FixedClock) -> int:
 def events_of(engine: Engine, party: str, type: str | None = None) -> list[Event]:
     found = run_now(engine, lambda c: event_store.since(c, party, 0, 10_000))
     return [e for e in found if type is None or e.type == type]
+
+
+def acknowledge(engine: Engine, user: User, message: Message, clock: FixedClock) -> Message:
+    """``user`` acknowledges ``message`` now, on the fixed clock."""
+    return run_now(engine, lambda c: hotline.acknowledge(c, user, message.id, clock.now()))

@@ -6,10 +6,8 @@ from sqlalchemy.engine import Engine
 
 from clearline.clock import FixedClock
 from clearline.model.user import Role, User
-from clearline.services import hotline
-from clearline.store.writer import run_now
 from tests.conftest import warning
-from tests.services.helpers import events_of, reload, run_deadlines, send
+from tests.services.helpers import acknowledge, events_of, reload, run_deadlines, send
 
 
 def test_nothing_happens_before_the_deadline(
@@ -74,10 +72,7 @@ def test_acknowledgement_stops_the_escalation(
     message = send(engine, users["tr-duty-officer"], clock)
     clock.advance(130)
     run_deadlines(engine, clock)
-    run_now(
-        engine,
-        lambda c: hotline.acknowledge(c, users["il-watch-commander"], message.id, clock.now()),
-    )
+    acknowledge(engine, users["il-watch-commander"], message, clock)
     clock.advance(3_600)
     assert run_deadlines(engine, clock) == 0
     (copy,) = reload(engine, message).recipients

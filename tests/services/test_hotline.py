@@ -14,7 +14,7 @@ from clearline.model.message import DeliveryState
 from clearline.model.user import User
 from clearline.services import hotline
 from clearline.store.writer import run_now
-from tests.services.helpers import events_of, reload, run_deadlines, send
+from tests.services.helpers import acknowledge, events_of, reload, run_deadlines, send
 
 
 def _suspend(engine: Engine, users: dict[str, User], clock: FixedClock) -> None:
@@ -83,9 +83,7 @@ def test_a_system_account_cannot_acknowledge(
 ) -> None:
     message = send(engine, users["tr-duty-officer"], clock)
     with pytest.raises(ClearlineError) as refused:
-        run_now(
-            engine, lambda c: hotline.acknowledge(c, users["il-system"], message.id, clock.now())
-        )
+        acknowledge(engine, users["il-system"], message, clock)
     assert (refused.value.kind, refused.value.field) == (ErrorKind.FORBIDDEN, "role")
 
 
@@ -96,10 +94,7 @@ def test_acknowledging_twice_records_the_first_time_only(
     first = clock.now()
     run_now(engine, lambda c: hotline.acknowledge(c, users["il-duty-officer"], message.id, first))
     clock.advance(5)
-    run_now(
-        engine,
-        lambda c: hotline.acknowledge(c, users["il-watch-commander"], message.id, clock.now()),
-    )
+    acknowledge(engine, users["il-watch-commander"], message, clock)
     (copy,) = reload(engine, message).recipients
     assert copy.acknowledged_at == first
     assert copy.acknowledged_by == users["il-duty-officer"].id

@@ -10,7 +10,7 @@ from clearline.model.user import User
 from clearline.services import figures, hotline, line_checks
 from clearline.store import agreements as agreement_store
 from clearline.store.writer import run_now
-from tests.services.helpers import events_of, reload, run_deadlines
+from tests.services.helpers import acknowledge, events_of, reload, run_deadlines
 
 
 def _send_due(engine: Engine, clock: FixedClock) -> list[Message]:
@@ -39,9 +39,7 @@ def test_an_acknowledged_check_records_the_answer_time_for_both_sides_and_the_me
     clock.advance(3_600)
     (check,) = _send_due(engine, clock)
     clock.advance(37)
-    run_now(
-        engine, lambda c: hotline.acknowledge(c, users["il-duty-officer"], check.id, clock.now())
-    )
+    acknowledge(engine, users["il-duty-officer"], check, clock)
     (answered,) = events_of(engine, "AZ", "line_check.answered")
     assert answered.payload["answer_s"] == 37
     assert answered.payload["party"] == "IL"
@@ -53,9 +51,7 @@ def test_a_missed_check_raises_a_flash_alert_to_both_sides(
 ) -> None:
     clock.advance(3_600)
     (check,) = _send_due(engine, clock)
-    run_now(
-        engine, lambda c: hotline.acknowledge(c, users["il-duty-officer"], check.id, clock.now())
-    )
+    acknowledge(engine, users["il-duty-officer"], check, clock)
     clock.advance(120)
     run_deadlines(engine, clock)
     (alert,) = [
@@ -76,9 +72,7 @@ def test_the_figures_show_each_check_with_its_answer_time_or_miss(
     clock.advance(3_600)
     (check,) = _send_due(engine, clock)
     clock.advance(10)
-    run_now(
-        engine, lambda c: hotline.acknowledge(c, users["tr-duty-officer"], check.id, clock.now())
-    )
+    acknowledge(engine, users["tr-duty-officer"], check, clock)
     clock.advance(200)
     run_deadlines(engine, clock)
     (line,) = run_now(engine, lambda c: agreement_store.lines_of(c, "IL"))
