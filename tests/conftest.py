@@ -29,7 +29,7 @@ from clearline.services.agreements import create_agreement
 from clearline.store import users as user_store
 from clearline.store.database import create_engine, database_url, migrate
 from clearline.store.writer import run_now
-from tests.acting import ActsAs
+from tests.theatre import Files
 
 START = datetime(2026, 11, 22, 15, 30, tzinfo=UTC)
 
@@ -101,7 +101,7 @@ def users(engine: Engine, tokens: demo.Tokens) -> dict[str, User]:
     return run_now(engine, load)
 
 
-class Line(ActsAs):
+class Line(Files):
     """A test client of the running app that acts as any demo user."""
 
     def __init__(self, client: TestClient, tokens: demo.Tokens) -> None:

@@ -13,12 +13,14 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
-from clearline.api import errors, events, ledger, lines, messages
+from clearline.api import conflicts, errors, events, ledger, lines, messages, notices, zones
 from clearline.api.auth import CurrentUser
 from clearline.api.runtime import Runtime
 from clearline.clock import Clock, SystemClock
 from clearline.model.user import User
+from clearline.services import conflicts as conflict_service
 from clearline.services import deadlines, line_checks
+from clearline.services import notices as notice_service
 from clearline.store.database import checkpoint, create_engine, migrate
 
 log = logging.getLogger("clearline")
@@ -49,6 +51,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(migrate, engine)
+        await asyncio.to_thread(rt.read_now, rt.conflicts.rebuild)
         rt.writer.start()
         watcher = None
         if watch_interval_s is not None:
@@ -75,6 +78,9 @@ def create_app(
     app.include_router(lines.router)
     app.include_router(events.router)
     app.include_router(ledger.router)
+    app.include_router(notices.router)
+    app.include_router(conflicts.router)
+    app.include_router(zones.router)
 
     @app.get("/", include_in_schema=False)
     async def index() -> RedirectResponse:
@@ -93,11 +99,17 @@ def create_app(
 
 
 async def watch(rt: Runtime) -> int:
-    """One look at the clock: send due line checks, escalate what is overdue."""
+    """One look at the clock: send due line checks, escalate what is overdue, move notices
+    from planned to active to ended, close conflicts whose window has passed."""
     now = rt.clock.now()
 
     def step(connection: Connection) -> int:
-        return len(line_checks.send_due(connection, now)) + deadlines.run(connection, now)
+        return (
+            len(line_checks.send_due(connection, now))
+            + deadlines.run(connection, now)
+            + notice_service.advance(connection, now, rt.conflicts)
+            + conflict_service.close_ended(connection, now)
+        )
 
     return await rt.write(step)
 

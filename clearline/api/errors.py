@@ -59,7 +59,7 @@ def _problem(error: Any) -> dict[str, str]:
     if error["type"] == "json_invalid":
         position = error["loc"][-1]
         return {"field": "request", "reason": f"{error['msg']} (at character {position})"}
-    return {"field": _field(error["loc"]), "reason": error["msg"]}
+    return {"field": _field(error["loc"]), "reason": error["msg"].removeprefix("Value error, ")}
 
 
 def _field(location: tuple[object, ...] | list[object]) -> str:

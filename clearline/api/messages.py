@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import AwareDatetime
+from sqlalchemy import Connection
 
 from clearline.api.auth import CurrentRuntime, PartyUser
-from clearline.api.schemas import MessageList, MessageOut, as_json, message_out
+from clearline.api.schemas import IdempotencyKey, MessageList, MessageOut, as_json, message_out
 from clearline.model.fields import MAX_ID
-from clearline.model.message import DeliveryState, MessageType
+from clearline.model.message import DeliveryState, Message, MessageType
 from clearline.model.user import Language
-from clearline.services import hotline
+from clearline.services import hotline, notices
 
 router = APIRouter(prefix="/v1/messages", tags=["messages"])
 
@@ -27,15 +28,7 @@ async def send(
     request: hotline.SendRequest,
     user: PartyUser,
     rt: CurrentRuntime,
-    idempotency_key: Annotated[
-        str,
-        Header(
-            alias="Idempotency-Key",
-            min_length=1,
-            max_length=200,
-            description="Same key, same message.",
-        ),
-    ],
+    idempotency_key: IdempotencyKey,
 ) -> Response:
     """Put a message on the line to another party.
 
@@ -47,9 +40,14 @@ async def send(
     that already includes the entry.
     """
     now = rt.clock.now()
-    (message, created), receipts = await rt.write_sealed(
-        lambda c: hotline.send(c, user, request, now, idempotency_key)
-    )
+
+    def send_and_screen(connection: Connection) -> tuple[Message, bool]:
+        message, created = hotline.send(connection, user, request, now, idempotency_key)
+        if created:
+            notices.on_crossing_decision(connection, message, now, rt.conflicts)
+        return message, created
+
+    (message, created), receipts = await rt.write_sealed(send_and_screen)
     return as_json(message_out(message, user, receipts=receipts), 201 if created else 200)
 
 

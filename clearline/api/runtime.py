@@ -20,6 +20,7 @@ from clearline.model.ledger import Receipt
 from clearline.model.user import User
 from clearline.services import ledger
 from clearline.services.bus import Bus
+from clearline.services.engine import ConflictEngine
 from clearline.store.writer import Writer
 
 T = TypeVar("T")
@@ -32,6 +33,8 @@ class Runtime:
     clock: Clock
     key: Ed25519PrivateKey
     bus: Bus = field(default_factory=Bus)
+    conflicts: ConflictEngine = field(default_factory=ConflictEngine)
+    """The conflict index of every agreement, kept in memory beside the store."""
     writer: Writer = field(init=False)
     tokens: dict[str, tuple[User, datetime]] = field(default_factory=dict)
     """Token hashes recently seen, with their user and when they were looked up."""
@@ -42,7 +45,7 @@ class Runtime:
 
     async def read(self, operation: Callable[[Connection], T]) -> T:
         """Run a read on a pooled connection in a worker thread, off the event loop."""
-        return await run_in_threadpool(self._read, operation)
+        return await run_in_threadpool(self.read_now, operation)
 
     async def write(self, operation: Callable[[Connection], T]) -> T:
         return await self.writer.run(operation)
@@ -69,6 +72,7 @@ class Runtime:
         if not task.cancelled() and task.exception() is not None:
             log.error("background work failed", exc_info=task.exception())
 
-    def _read(self, operation: Callable[[Connection], T]) -> T:
+    def read_now(self, operation: Callable[[Connection], T]) -> T:
+        """Run a read on a connection of its own, in the calling thread (start-up)."""
         with self.engine.connect() as connection:
             return operation(connection)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Response
+from fastapi import Header, Response
 from pydantic import BaseModel, Field
 
 from clearline.model.event import Event
@@ -68,6 +68,17 @@ class EventPage(BaseModel):
 
 class SuspendRequest(BaseModel):
     reason: Text = Field(min_length=1, max_length=2_000)
+
+
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="The same key with the same request creates one record, once.",
+    ),
+]
 
 
 def as_json(model: BaseModel, status_code: int = 200) -> Response:

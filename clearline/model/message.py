@@ -13,8 +13,10 @@ from typing import Any, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from clearline.model.agreement import PartyCode
+from clearline.model.conflict import ConflictSource
 from clearline.model.fields import RecordId, Text
 from clearline.model.user import Role
+from clearline.model.zone import Severity
 
 
 class Precedence(StrEnum):
@@ -37,10 +39,11 @@ class MessageType(StrEnum):
     LINE_CHECK_REPLY = "line_check_reply"
     FREE_TEXT = "free_text"
     LINE_CHECK_MISSED = "line_check_missed"
+    CONFLICT_ALERT = "conflict_alert"
 
 
-SYSTEM_TYPES = frozenset({MessageType.LINE_CHECK_MISSED})
-"""Types only the line itself raises; notice and conflict alerts join them with the engine."""
+SYSTEM_TYPES = frozenset({MessageType.LINE_CHECK_MISSED, MessageType.CONFLICT_ALERT})
+"""Types only the line itself raises."""
 
 REPLY_TO: dict[MessageType, MessageType] = {
     MessageType.IDENTIFICATION_REPLY: MessageType.IDENTIFICATION_QUERY,
@@ -190,6 +193,18 @@ class LineCheckMissedBody(_Body):
     parties: list[PartyCode] = Field(min_length=1)
 
 
+class ConflictAlertBody(_Body):
+    """What both parties are told of a conflict: where and when, never a blind notice's rest."""
+
+    conflict_id: RecordId
+    source: ConflictSource
+    severity: Severity
+    location: Point
+    window_start: AwareDatetime
+    window_end: AwareDatetime
+    late_s: float | None = Field(default=None, gt=0)
+
+
 BODY_MODELS: dict[MessageType, type[_Body]] = {
     MessageType.WARNING: WarningBody,
     MessageType.IDENTIFICATION_QUERY: IdentificationQueryBody,
@@ -203,6 +218,7 @@ BODY_MODELS: dict[MessageType, type[_Body]] = {
     MessageType.LINE_CHECK_REPLY: EmptyBody,
     MessageType.FREE_TEXT: EmptyBody,
     MessageType.LINE_CHECK_MISSED: LineCheckMissedBody,
+    MessageType.CONFLICT_ALERT: ConflictAlertBody,
 }
 
 

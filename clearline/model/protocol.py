@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from clearline.model.message import Precedence
+from clearline.model.notice import ActivityKind
 from clearline.model.user import Language, Role
 
 
@@ -15,6 +16,31 @@ def _default_deadlines() -> dict[Precedence, int]:
         Precedence.PRIORITY: 3_600,
         Precedence.ROUTINE: 21_600,
     }
+
+
+def _default_lead_times() -> dict[ActivityKind, int]:
+    minutes, hours = 60, 3_600
+    return {
+        ActivityKind.AIR_STRIKE: 15 * minutes,
+        ActivityKind.AIR_PATROL: 60 * minutes,
+        ActivityKind.UAV_FLIGHT: 30 * minutes,
+        ActivityKind.GROUND_MOVEMENT: 60 * minutes,
+        ActivityKind.ARTILLERY_FIRE: 30 * minutes,
+        ActivityKind.AIR_DEFENCE_DEPLOYMENT: 72 * hours,
+        ActivityKind.RADAR_EW_EMISSION: 60 * minutes,
+        ActivityKind.JOINT_PATROL: 60 * minutes,
+        ActivityKind.EXERCISE: 72 * hours,
+    }
+
+
+class Separation(BaseModel):
+    """The least separation both sides agreed; reaching it is losing it (see ``geo.index``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    horizontal_m: float = Field(default=5_000, ge=0)
+    vertical_ft: float = Field(default=1_000, ge=0)
+    time_s: float = Field(default=300, ge=0)
 
 
 class Protocol(BaseModel):
@@ -32,6 +58,17 @@ class Protocol(BaseModel):
     line_check_interval_s: int = Field(default=3_600, gt=0)
     line_check_deadline_s: int = Field(default=120, gt=0)
     languages: tuple[Language, ...] = (Language.EN, Language.HE, Language.TR)
+    lead_time_s: dict[ActivityKind, int] = Field(default_factory=_default_lead_times)
+    separation: Separation = Field(default_factory=Separation)
+    max_window_s: int = Field(default=7 * 86_400, gt=0)
+    standoff_m: float = Field(default=5_000, ge=0)
+    position_precision_m: int = Field(
+        default=1_000, description="Declared positions snap to MGRS squares of this size."
+    )
+    theatre_centre: tuple[float, float] = Field(
+        default=(34.8, 38.5),
+        description="Latitude and longitude the metric projection is centred on (Syria).",
+    )
 
     @model_validator(mode="after")
     def _every_precedence_has_a_deadline(self) -> Protocol:
@@ -40,6 +77,12 @@ class Protocol(BaseModel):
             raise ValueError(f"ack_deadline_s lacks {sorted(missing)}")
         if any(s <= 0 for s in self.ack_deadline_s.values()):
             raise ValueError("ack_deadline_s values must be positive")
+        if set(ActivityKind) - set(self.lead_time_s):
+            raise ValueError(
+                f"lead_time_s lacks {sorted(set(ActivityKind) - set(self.lead_time_s))}"
+            )
+        if self.position_precision_m not in (1, 10, 100, 1_000, 10_000):
+            raise ValueError("position_precision_m must be 1, 10, 100, 1000 or 10000 (MGRS)")
         if not self.escalation_ladder:
             raise ValueError("escalation_ladder needs at least one role")
         return self

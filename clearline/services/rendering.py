@@ -30,7 +30,7 @@ from clearline.model.user import Language, Role
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 RIGHT_TO_LEFT = frozenset({Language.HE})
-OPTIONAL_FIELDS = ("valid_until", "until", "altitude_ft", "conditions")
+OPTIONAL_FIELDS = ("valid_until", "until", "altitude_ft", "conditions", "late_s")
 """Body fields that appear only when given, each rendered by its own ``field.*`` entry."""
 
 
@@ -82,6 +82,8 @@ def _value(language: Language, name: str, value: Any) -> tuple[str, str]:
     if name == "radius_m":
         km = format_decimal(value / 1000, format="#,##0.#", locale=str(language))
         return "radius_km", km
+    if name == "late_s" and value is not None:
+        return name, format_decimal(value / 60, format="#,##0.#", locale=str(language))
     if isinstance(value, StrEnum):
         return name, translate(language, f"{_enum_key(type(value))}.{value}")
     if isinstance(value, Point):

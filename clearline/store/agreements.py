@@ -73,6 +73,10 @@ def get_agreement(connection: Connection, agreement_id: str) -> Agreement | None
     )
 
 
+def agreement_ids(connection: Connection) -> list[str]:
+    return list(connection.execute(sa.select(agreements.c.id).order_by(agreements.c.id)).scalars())
+
+
 def agreements_of(connection: Connection, party: str) -> list[Agreement]:
     ids = connection.execute(
         sa.select(agreement_members.c.agreement_id)

@@ -299,3 +299,22 @@ def _message(row: sa.Row[Any], to: tuple[Recipient, ...]) -> Message:
         line_suspended=row.line_suspended,
         recipients=to,
     )
+
+
+def crossing_decisions(
+    connection: Connection, agreement_id: str, party: str
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Bodies of ``party``'s crossing requests and of the decisions that answered them."""
+    request, decision = messages.alias("request"), messages.alias("decision")
+    query = (
+        sa.select(request.c.body, decision.c.body.label("decision"))
+        .join(recipients, recipients.c.message_id == request.c.id)
+        .join(decision, decision.c.id == recipients.c.answer_id)
+        .where(
+            request.c.agreement_id == agreement_id,
+            request.c.sender_party == party,
+            request.c.type == MessageType.CROSSING_REQUEST,
+            decision.c.type == MessageType.CROSSING_DECISION,
+        )
+    )
+    return [(row.body, row.decision) for row in connection.execute(query)]

@@ -195,3 +195,113 @@ ledger_heads = sa.Table(
     sa.Column("time", UTCDateTime, nullable=False),
     sa.Column("signature", sa.LargeBinary(64), nullable=False),
 )
+
+notices = sa.Table(
+    "notices",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), nullable=False),
+    sa.Column("party", sa.ForeignKey("parties.code"), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("sharing", sa.String(16), nullable=False),
+    sa.Column("starts_at", UTCDateTime, nullable=False),
+    sa.Column("ends_at", UTCDateTime, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("filed_by", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("idempotency_key", sa.String(200), nullable=True),
+    sa.Column("request_hash", sa.String(64), nullable=True),
+    sa.UniqueConstraint("filed_by", "idempotency_key"),
+    sa.Index("ix_notices_agreement_state", "agreement_id", "state"),
+    sa.Index("ix_notices_state_starts", "state", "starts_at"),
+    sa.Index("ix_notices_state_ends", "state", "ends_at"),
+)
+"""A notice and its current version's sharing and span, for the state watch and listings."""
+
+notice_versions = sa.Table(
+    "notice_versions",
+    metadata,
+    sa.Column("notice_id", sa.ForeignKey("notices.id"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("volumes", sa.JSON, nullable=False),
+    sa.Column("sharing", sa.String(16), nullable=False),
+    sa.Column("free_text", sa.Text, nullable=True),
+    sa.Column("filed_at", UTCDateTime, nullable=False),
+    sa.Column("filed_by", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("lead_s", sa.Float, nullable=False),
+    sa.Column("late_s", sa.Float, nullable=False),
+)
+
+zones = sa.Table(
+    "zones",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("owner", sa.ForeignKey("parties.code"), nullable=True),
+    sa.Column("definition", sa.JSON, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.ForeignKey("users.id"), nullable=True),
+    sa.UniqueConstraint("agreement_id", "name"),
+)
+
+positions = sa.Table(
+    "positions",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), nullable=False),
+    sa.Column("party", sa.ForeignKey("parties.code"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("mgrs", sa.String(20), nullable=False),
+    sa.Column("valid_from", UTCDateTime, nullable=False),
+    sa.Column("valid_until", UTCDateTime, nullable=True),
+    sa.Column("declared_at", UTCDateTime, nullable=False),
+    sa.Column("declared_by", sa.ForeignKey("users.id"), nullable=False),
+)
+
+conflicts = sa.Table(
+    "conflicts",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("match_key", sa.String(100), nullable=False),
+    sa.Column("parties", sa.JSON, nullable=False),
+    sa.Column("notice_a", sa.ForeignKey("notices.id"), nullable=False),
+    sa.Column("notice_b", sa.ForeignKey("notices.id"), nullable=True),
+    sa.Column("sides", sa.JSON, nullable=False),
+    sa.Column("region", sa.JSON, nullable=False),
+    sa.Column("window_start", UTCDateTime, nullable=False),
+    sa.Column("window_end", UTCDateTime, nullable=False),
+    sa.Column("severity", sa.String(16), nullable=False),
+    sa.Column("late_s", sa.Float, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("resolution", sa.Text, nullable=True),
+    sa.Column("accepted_by", sa.ForeignKey("users.id"), nullable=True),
+    sa.Index("ix_conflicts_agreement_state", "agreement_id", "state"),
+    sa.Index("ix_conflicts_notice_a", "notice_a"),
+    sa.Index("ix_conflicts_notice_b", "notice_b"),
+    sa.Index("ix_conflicts_match_key", "match_key"),
+)
+
+conflict_parties = sa.Table(
+    "conflict_parties",
+    metadata,
+    sa.Column("party", sa.ForeignKey("parties.code"), primary_key=True),
+    sa.Column("conflict_id", sa.ForeignKey("conflicts.id"), primary_key=True),
+)
+"""Who is involved in each conflict: the parties that may see it."""
+
+conflict_alerts = sa.Table(
+    "conflict_alerts",
+    metadata,
+    sa.Column("conflict_id", sa.ForeignKey("conflicts.id"), primary_key=True),
+    sa.Column("message_id", sa.ForeignKey("messages.id"), primary_key=True),
+    sa.Index("ix_conflict_alerts_message", "message_id"),
+)
+"""The alert messages that carried a conflict: acknowledging one acknowledges the conflict."""

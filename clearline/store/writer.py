@@ -26,12 +26,30 @@ from clearline.model.ledger import Receipt
 T = TypeVar("T")
 Operation = Callable[[Connection], Any]
 OUTBOX = "clearline.outbox"
+UNDO = "clearline.undo"
 MAX_BATCH = 512
 
 
 def outbox(connection: Connection) -> list[Event]:
     """Events written on this connection and not yet published (see ``store.events.append``)."""
     return connection.info.setdefault(OUTBOX, [])
+
+
+def on_rollback(connection: Connection, undo: Callable[[], None]) -> None:
+    """Call ``undo`` if what this operation wrote is rolled back: for state kept outside the
+    store (the conflict index), which must never hold what the store does not."""
+    _undos(connection).append(undo)
+
+
+def _undos(connection: Connection) -> list[Callable[[], None]]:
+    return connection.info.setdefault(UNDO, [])
+
+
+def _undo_from(connection: Connection, mark: int) -> None:
+    undos = _undos(connection)
+    for undo in reversed(undos[mark:]):
+        undo()
+    del undos[mark:]
 
 
 Seal = Callable[[Connection, list[Event]], dict[int, Receipt]]
@@ -119,6 +137,7 @@ class Writer:
 def _commit(connection: Connection, jobs: list[_Job], seal: Seal | None) -> list[Event]:
     pending = outbox(connection)
     pending.clear()
+    _undos(connection).clear()
     try:
         with connection.begin():
             for job in jobs:
@@ -127,12 +146,16 @@ def _commit(connection: Connection, jobs: list[_Job], seal: Seal | None) -> list
         for job in jobs:
             job.receipts = [receipts[e.seq] for e in job.events if e.seq in receipts]
         return list(pending)
+    except Exception:
+        _undo_from(connection, 0)
+        raise
     finally:
         pending.clear()
+        _undos(connection).clear()
 
 
 def _run_in_savepoint(connection: Connection, job: _Job, pending: list[Event]) -> None:
-    mark = len(pending)
+    mark, undo_mark = len(pending), len(_undos(connection))
     # One fixed savepoint name, in plain SQL both back-ends speak: SQLAlchemy's begin_nested()
     # names each savepoint anew and so compiles three statements per operation, a tenth of the
     # writer's time. This connection is the writer's alone, and no operation opens savepoints.
@@ -143,14 +166,20 @@ def _run_in_savepoint(connection: Connection, job: _Job, pending: list[Event]) -
     except Exception as exc:
         connection.exec_driver_sql("ROLLBACK TO SAVEPOINT clearline_job")
         del pending[mark:]
+        _undo_from(connection, undo_mark)
         job.error = exc
     connection.exec_driver_sql("RELEASE SAVEPOINT clearline_job")
 
 
 def run_now(engine: Engine, operation: Callable[[Connection], T]) -> T:
     """Run one operation in its own transaction, outside any server: the CLI's admin commands."""
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         try:
-            return operation(connection)
+            with connection.begin():
+                return operation(connection)
+        except Exception:
+            _undo_from(connection, 0)
+            raise
         finally:
             outbox(connection).clear()
+            _undos(connection).clear()

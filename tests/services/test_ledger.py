@@ -107,7 +107,49 @@ def every_event_type(line: Line, clock: FixedClock) -> dict[str, dict[str, Any]]
     kept["line_check"] = ok(line.post("IL", f"/v1/messages/{check['id']}/ack"))  # answered
     clock.advance(120)  # TR never answered it: the line raises an alert to both sides
     assert line.watch() == 1
+    theatre_traffic(line, clock)
     return kept
+
+
+def theatre_traffic(line: Line, clock: FixedClock) -> None:
+    """Zones, positions, notices and conflicts through every state, on the fixed clock."""
+    now = clock.now()
+
+    def hence(hours: float) -> str:
+        return (now + timedelta(hours=hours)).isoformat()
+
+    def vol(lon: float, start: float = 1, hours: float = 1) -> dict[str, Any]:
+        geometry = {"type": "Circle", "coordinates": [lon, 34.55], "radius_m": 10_000}
+        span = {"start": hence(start), "end": hence(start + hours)}
+        return {"geometry": geometry, "alt_lower_ft": 0, "alt_upper_ft": 10_000, **span}
+
+    red_line = {
+        "name": "T4 red line",
+        "kind": "red_line_zone",
+        "owner": "IL",
+        "geometry": {"type": "Circle", "coordinates": [37.63, 34.52], "radius_m": 60_000},
+        "rule": {"kinds": ["air_defence_deployment", "radar_ew_emission"]},
+    }
+    created(line.post("IL", "/v1/zones", "liaison_officer", json=red_line))  # zone added
+    base = {"name": "T4", "kind": "base", "lat": 34.52, "lon": 37.63}
+    created(line.post("IL", "/v1/positions", json=base))  # position declared
+    ours = created(line.file("IL", {"kind": "uav_flight", "volumes": [vol(38.27)]}))  # filed
+    theirs = created(line.file("TR", {"kind": "uav_flight", "volumes": [vol(38.30)]}))
+    (opened,) = line.conflicts("IL")  # opened
+    ok(line.post("IL", f"/v1/conflicts/{opened['id']}/ack"))  # acknowledged
+    ok(line.amend("TR", theirs["id"], vol(38.32)))  # amended: updated
+    ok(line.amend("TR", theirs["id"], vol(39.5)))  # resolved
+    again = created(line.file("TR", {"kind": "uav_flight", "volumes": [vol(38.25)]}))
+    accepted = next(c for c in line.conflicts("IL") if c["state"] == "open")
+    reason = {"json": {"reason": "both flights coordinated by phone"}}
+    ok(line.post("IL", f"/v1/conflicts/{accepted['id']}/accept", "liaison_officer", **reason))
+    ok(line.post("TR", f"/v1/notices/{theirs['id']}/cancel"))  # cancelled
+    clock.advance(3_600)
+    line.watch()  # both live notices become active
+    clock.advance(3_601)
+    line.watch()  # and end; the accepted conflict's window has passed: closed
+    states = {n["id"]: n["state"] for n in ok(line.get("IL", "/v1/notices"))["notices"]}
+    assert states[ours["id"]] == states[again["id"]] == "ended"
 
 
 def il_ru_traffic(line: Line) -> dict[str, dict[str, Any]]:

@@ -50,6 +50,15 @@ EXAMPLE_BODIES: dict[MessageType, dict[str, Any]] = {
     MessageType.LINE_CHECK_REPLY: {},
     MessageType.FREE_TEXT: {},
     MessageType.LINE_CHECK_MISSED: {"line_check_id": 7, "parties": ["TR"]},
+    MessageType.CONFLICT_ALERT: {
+        "conflict_id": 12,
+        "source": "zone",
+        "severity": "critical",
+        "location": {"lat": 34.55, "lon": 38.27},
+        "window_start": "2026-11-22T16:00:00Z",
+        "window_end": "2026-11-22T18:00:00Z",
+        "late_s": 540,
+    },
 }
 
 

@@ -1,0 +1,79 @@
+"""Notices: file, amend, cancel, read."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel
+
+from clearline.api.auth import CurrentRuntime, PartyUser
+from clearline.api.schemas import IdempotencyKey, as_json
+from clearline.model.fields import MAX_ID
+from clearline.model.notice import AmendRequest, Notice, NoticeRequest, NoticeState
+from clearline.services import notices
+
+router = APIRouter(prefix="/v1/notices", tags=["notices"])
+
+NoticeId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class NoticeList(BaseModel):
+    notices: list[Notice]
+
+
+@router.post("", status_code=201, response_model=Notice)
+async def file_notice(
+    request: NoticeRequest,
+    user: PartyUser,
+    rt: CurrentRuntime,
+    idempotency_key: IdempotencyKey,
+) -> Response:
+    """File a notice: what your party is about to do, where and when.
+
+    Example: `{"kind": "uav_flight", "volumes": [{"geometry": {"type": "Circle",
+    "coordinates": [38.27, 34.55], "radius_m": 10000}, "alt_lower_ft": 0, "alt_upper_ft":
+    "FL150", "start": "2026-11-22T16:00:00Z", "end": "2026-11-22T18:00:00Z"}]}`.
+    The engine screens it before this answers: every party it touches has a conflict alert
+    on the line. A late notice is taken and stamped late (`late_s`). Repeating the same
+    request with the same `Idempotency-Key` returns the first notice (200).
+    """
+    now = rt.clock.now()
+    notice, created = await rt.write(
+        lambda c: notices.file(c, user, request, now, idempotency_key, rt.conflicts)
+    )
+    return as_json(notice, 201 if created else 200)
+
+
+@router.get("", response_model=NoticeList)
+async def list_notices(
+    user: PartyUser,
+    rt: CurrentRuntime,
+    state: NoticeState | None = None,
+    limit: Annotated[int, Query(ge=1, le=1_000)] = 100,
+) -> NoticeList:
+    """Your party's notices and the other parties' shared ones, newest first."""
+    found = await rt.read(lambda c: notices.notices_for(c, user.party, state, limit))
+    return NoticeList(notices=found)
+
+
+@router.get("/{notice_id}", response_model=Notice)
+async def get_notice(notice_id: NoticeId, user: PartyUser, rt: CurrentRuntime) -> Notice:
+    """A notice with every version you may see, oldest first."""
+    return await rt.read(lambda c: notices.visible(c, user.party, notice_id))
+
+
+@router.post("/{notice_id}/amend", response_model=Notice)
+async def amend_notice(
+    notice_id: NoticeId, request: AmendRequest, user: PartyUser, rt: CurrentRuntime
+) -> Notice:
+    """A new version of your notice; conflicts it no longer causes are resolved at once."""
+    now = rt.clock.now()
+    return await rt.write(lambda c: notices.amend(c, user, notice_id, request, now, rt.conflicts))
+
+
+@router.post("/{notice_id}/cancel", response_model=Notice)
+async def cancel_notice(notice_id: NoticeId, user: PartyUser, rt: CurrentRuntime) -> Notice:
+    """Cancel your notice; its conflicts are resolved."""
+    now = rt.clock.now()
+    return await rt.write(lambda c: notices.cancel(c, user, notice_id, now, rt.conflicts))

@@ -1,0 +1,414 @@
+"""The conflict engine: what a notice clashes with, found in bulk from an in-memory index.
+
+Each agreement's theatre keeps four ``geo.index.VolumeIndex``es: the live notices' volumes, the
+zones, the deconfliction lines (their corridor and the owner's side beyond it) and the declared
+positions. A notice is screened against all four at once, in metres, in the agreement's
+projection. The index is built from the store the first time an agreement is screened after a
+start, changed only inside the writer's transaction, and forgotten (to be rebuilt) if that
+transaction rolls back: the store stays the truth.
+
+Severity, one rule for every source (``severity``): a score is the sum of
+- the kinds involved: 3 if any is kinetic or air defence (air strike, artillery fire,
+  air-defence deployment), else 2 if any is a movement (air or joint patrol, UAV flight, ground
+  movement), else 1 (emission, exercise); a declared position counts as kinetic;
+- 1 if the volumes actually overlap in all four dimensions, not merely come within the minima;
+- 1 if the clash starts within an hour, and 1 more if within 15 minutes (or has started);
+- 1 if a notice involved was filed late.
+1–2 is low, 3 medium, 4–5 high, 6–7 critical; a zone's rule sets a floor on the severity.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+import numpy as np
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Connection
+
+from clearline.geo import grid
+from clearline.geo.index import Minima, Probe, VolumeIndex
+from clearline.geo.projection import Projection, projection
+from clearline.geo.volumes import footprint
+from clearline.model.conflict import ConflictSource, Involved
+from clearline.model.notice import STRIKE_KINDS, ActivityKind, Notice, Sharing
+from clearline.model.protocol import Protocol
+from clearline.model.zone import Severity, Side, Zone, ZoneIn, ZoneKind
+from clearline.store import agreements as agreement_store
+from clearline.store import notices as notice_store
+from clearline.store import zones as zone_store
+from clearline.store.writer import on_rollback
+
+MOVEMENT = frozenset(
+    {
+        ActivityKind.AIR_PATROL,
+        ActivityKind.JOINT_PATROL,
+        ActivityKind.UAV_FLIGHT,
+        ActivityKind.GROUND_MOVEMENT,
+    }
+)
+OWNER_SIDE_DEPTH_M = 1_000_000
+"""How far beyond a deconfliction line its owner's side reaches: past any theatre."""
+_FOREVER = (-math.inf, math.inf)
+
+
+def epoch(moment: datetime) -> float:
+    return moment.timestamp()
+
+
+def moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+@dataclass(frozen=True)
+class NoticeFacts:
+    """What the engine needs of a live notice besides its volumes."""
+
+    party: str
+    kind: ActivityKind
+    version: int
+    sharing: Sharing
+    late_s: float
+
+    def side(self, notice_id: int) -> Involved:
+        return Involved(
+            party=self.party,
+            notice_id=notice_id,
+            notice_version=self.version,
+            blind=self.sharing is Sharing.BLIND,
+        )
+
+
+@dataclass
+class Theatre:
+    """One agreement's live picture, in its projection."""
+
+    agreement_id: str
+    parties: tuple[str, ...]
+    projection: Projection
+    notices: VolumeIndex = field(default_factory=VolumeIndex)
+    zones: VolumeIndex = field(default_factory=VolumeIndex)
+    crossings: VolumeIndex = field(default_factory=VolumeIndex)
+    positions: VolumeIndex = field(default_factory=VolumeIndex)
+    notice_facts: dict[int, NoticeFacts] = field(default_factory=dict)
+    zone_records: dict[int, Zone] = field(default_factory=dict)
+    position_parties: dict[int, str] = field(default_factory=dict)
+
+    def index_notice(self, notice_id: int, facts: NoticeFacts, probe: Probe) -> None:
+        self.notices.remove(notice_id)
+        self.notices.add(notice_id, facts.party, probe)
+        self.notice_facts[notice_id] = facts
+
+    def drop_notice(self, notice_id: int) -> None:
+        self.notices.remove(notice_id)
+        self.notice_facts.pop(notice_id, None)
+
+    def index_zone(self, zone: Zone) -> None:
+        area = zone_area(zone, self.projection)
+        band = _probe([area], [(zone.alt_lower_ft, zone.alt_upper_ft, *_FOREVER)])
+        if zone.kind is ZoneKind.DECONFLICTION_LINE:
+            self.crossings.add(zone.id, zone.owner, band)
+        else:
+            self.zones.add(zone.id, zone.owner, band)
+        self.zone_records[zone.id] = zone
+
+    def index_position(
+        self, position_id: int, party: str, square: BaseGeometry, start: float, end: float
+    ) -> None:
+        self.positions.add(
+            position_id, party, _probe([square], [(-math.inf, math.inf, start, end)])
+        )
+        self.position_parties[position_id] = party
+
+
+@dataclass
+class ConflictEngine:
+    """The theatres of every agreement on this installation, built on first use."""
+
+    _theatres: dict[str, Theatre] = field(default_factory=dict)
+
+    def theatre(self, connection: Connection, agreement_id: str) -> Theatre:
+        """The agreement's theatre; changes made to it are undone if the transaction fails."""
+        if agreement_id not in self._theatres:
+            self._theatres[agreement_id] = build(connection, agreement_id)
+        on_rollback(connection, lambda: self.forget(agreement_id))
+        return self._theatres[agreement_id]
+
+    def forget(self, agreement_id: str) -> None:
+        """Drop a theatre that may hold what the store does not; it is rebuilt on next use."""
+        self._theatres.pop(agreement_id, None)
+
+    def rebuild(self, connection: Connection) -> None:
+        """Build every agreement's theatre from the store (at start)."""
+        self._theatres = {
+            a: build(connection, a) for a in agreement_store.agreement_ids(connection)
+        }
+
+
+def build(connection: Connection, agreement_id: str) -> Theatre:
+    """An agreement's theatre from the store: live notices, zones and positions, in bulk."""
+    protocol = agreement_store.protocol_in_force(connection, agreement_id)
+    agreement = agreement_store.get_agreement(connection, agreement_id)
+    assert agreement is not None, f"agreement {agreement_id} exists"
+    theatre = Theatre(
+        agreement_id, tuple(agreement.parties()), projection(*protocol.theatre_centre)
+    )
+    _load_notices(connection, theatre)
+    for zone in zone_store.zones_of(connection, [agreement_id]):
+        theatre.index_zone(zone)
+    for row in zone_store.positions_of(connection, [agreement_id]):
+        square = theatre.projection.to_metres(grid.square(row.mgrs))
+        until = epoch(row.valid_until) if row.valid_until else math.inf
+        theatre.index_position(row.id, row.party, square, epoch(row.valid_from), until)
+    return theatre
+
+
+def _load_notices(connection: Connection, theatre: Theatre) -> None:
+    """Every live notice's current volumes, read without building records: the rebuild's bulk."""
+    keys: list[int] = []
+    parties: list[str | None] = []
+    shapes: list[BaseGeometry] = []
+    bands: list[tuple[float, float, float, float]] = []
+    for row in notice_store.live_volumes(connection, theatre.agreement_id):
+        theatre.notice_facts[row.id] = NoticeFacts(
+            row.party, ActivityKind(row.kind), row.version, Sharing(row.sharing), row.late_s
+        )
+        for volume in row.volumes:
+            keys.append(row.id)
+            parties.append(row.party)
+            shapes.append(shape(volume["footprint"]))
+            start, end = (datetime.fromisoformat(volume[k]) for k in ("start", "end"))
+            bands.append((volume["alt_lower_ft"], volume["alt_upper_ft"], epoch(start), epoch(end)))
+    if keys:
+        metres = theatre.projection.many_to_metres(np.array(shapes, dtype=object))
+        theatre.notices.load(np.array(keys), parties, _probe(list(metres), bands))
+
+
+def zone_area(zone: ZoneIn, projection: Projection, field: str = "zone") -> BaseGeometry:
+    """Where a zone's rule applies, in metres; for a deconfliction line with a side, the
+    corridor and everything beyond it on the owner's side."""
+    radius = getattr(zone.geometry, "radius_m", None)
+    area = footprint(projection, field, zone.geometry, None, radius, zone.width_m)
+    if zone.kind is not ZoneKind.DECONFLICTION_LINE or zone.side is None:
+        return area
+    line = projection.to_metres(shape(zone.geometry.model_dump()))
+    depth = OWNER_SIDE_DEPTH_M if zone.side is Side.LEFT else -OWNER_SIDE_DEPTH_M
+    return area.union(line.buffer(depth, single_sided=True))
+
+
+def band_probe(area: BaseGeometry, lower: float, upper: float, start: float, end: float) -> Probe:
+    """One area with its altitude band and window, to screen the index with."""
+    return _probe([area], [(lower, upper, start, end)])
+
+
+def _probe(
+    footprints: list[BaseGeometry],
+    bands: list[tuple[float, float, float, float]],
+    party: str | None = None,
+) -> Probe:
+    columns = np.array(bands, dtype=np.float64).reshape(-1, 4)
+    return Probe(
+        np.array(footprints, dtype=object),
+        columns[:, 0],
+        columns[:, 1],
+        columns[:, 2],
+        columns[:, 3],
+        party,
+    )
+
+
+def probe_of(notice: Notice, projection: Projection, party: str | None = None) -> Probe:
+    """A stored notice's current volumes, in metres."""
+    volumes = notice.current.volumes
+    shapes = projection.many_to_metres(
+        np.array([shape(v.footprint) for v in volumes], dtype=object)
+    )
+    bands = [(v.alt_lower_ft, v.alt_upper_ft, epoch(v.start), epoch(v.end)) for v in volumes]
+    return _probe(list(shapes), bands, party)
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    """What a notice clashes with, before the geometry of the clash is worked out."""
+
+    source: ConflictSource
+    match_key: str
+    side: Involved
+    parties: tuple[str, ...]
+    kinds: frozenset[ActivityKind]
+    late_s: float
+    floor: Severity = Severity.LOW
+
+
+@dataclass
+class Found:
+    """One clash of a notice with one counterpart, over all their volume pairs."""
+
+    a: Involved
+    b: Counterpart
+    region: BaseGeometry
+    start: float
+    end: float
+    overlap: bool
+
+    def absorb(self, region: BaseGeometry, start: float, end: float, overlap: bool) -> None:
+        self.region = self.region.union(region)
+        self.start, self.end = min(self.start, start), max(self.end, end)
+        self.overlap = self.overlap or overlap
+
+
+CrossingCheck = Callable[[Zone, float, float], bool]
+"""Whether the notice's party holds an approved crossing of a line for a window."""
+_Candidate = tuple[Counterpart, int, VolumeIndex, int, float]
+
+
+def screen(
+    theatre: Theatre,
+    notice_id: int,
+    facts: NoticeFacts,
+    probe: Probe,
+    protocol: Protocol,
+    crossing_approved: CrossingCheck,
+) -> list[Found]:
+    """Everything the notice's volumes clash with, one ``Found`` per counterpart."""
+    side = facts.side(notice_id)
+    found: dict[str, Found] = {}
+    for counterpart, q, index, row, buffer_m in _candidates(
+        theatre, notice_id, facts, probe, protocol, crossing_approved
+    ):
+        region, start, end, overlap = _clash(probe, q, index, row, buffer_m)
+        if counterpart.match_key in found:
+            found[counterpart.match_key].absorb(region, start, end, overlap)
+        else:
+            found[counterpart.match_key] = Found(side, counterpart, region, start, end, overlap)
+    return [f for f in found.values() if len(f.b.parties) > 1]
+
+
+def _candidates(
+    theatre: Theatre,
+    notice_id: int,
+    facts: NoticeFacts,
+    probe: Probe,
+    protocol: Protocol,
+    crossing_approved: CrossingCheck,
+) -> Iterator[_Candidate]:
+    """Sources (a) to (d): other parties' volumes, zones, declared positions, lines."""
+    separation = protocol.separation
+    minima = Minima(separation.horizontal_m, separation.vertical_ft, separation.time_s)
+    own = replace(probe, party=facts.party)
+    anyone = replace(probe, party=None)
+    for q, row, other in _hits(theatre.notices, own, minima):
+        theirs = theatre.notice_facts[other]
+        low, high = sorted((notice_id, other))
+        yield (
+            Counterpart(
+                ConflictSource.VOLUMES,
+                f"v:{low}:{high}",
+                theirs.side(other),
+                (facts.party, theirs.party),
+                frozenset({facts.kind, theirs.kind}),
+                max(facts.late_s, theirs.late_s),
+            ),
+            q,
+            theatre.notices,
+            row,
+            minima.horizontal_m,
+        )
+    for q, row, zone_id in _hits(theatre.zones, anyone, Minima()):
+        zone = theatre.zone_records[zone_id]
+        if zone.applies_to(facts.party, facts.kind):
+            yield _zone_counterpart(theatre, zone, notice_id, facts), q, theatre.zones, row, 0.0
+    if facts.kind in STRIKE_KINDS:
+        standoff = Minima(protocol.standoff_m, math.inf, 0.0)
+        for q, row, position_id in _hits(theatre.positions, own, standoff):
+            holder = theatre.position_parties[position_id]
+            yield (
+                Counterpart(
+                    ConflictSource.POSITION,
+                    f"p:{notice_id}:{position_id}",
+                    Involved(party=holder, position_id=position_id),
+                    (facts.party, holder),
+                    frozenset({facts.kind}),
+                    facts.late_s,
+                    Severity.HIGH,
+                ),
+                q,
+                theatre.positions,
+                row,
+                protocol.standoff_m,
+            )
+    for q, row, zone_id in _hits(theatre.crossings, own, Minima()):
+        zone = theatre.zone_records[zone_id]
+        if not crossing_approved(zone, float(probe.start[q]), float(probe.end[q])):
+            yield _zone_counterpart(theatre, zone, notice_id, facts), q, theatre.crossings, row, 0.0
+
+
+def _hits(index: VolumeIndex, probe: Probe, minima: Minima) -> Iterator[tuple[int, int, int]]:
+    """(probe volume, indexed row, key) for each pair closer than ``minima``."""
+    q_rows, rows = index.query(probe, minima)
+    return zip(q_rows.tolist(), rows.tolist(), index.key(rows).tolist(), strict=True)
+
+
+def _zone_counterpart(
+    theatre: Theatre, zone: Zone, notice_id: int, facts: NoticeFacts
+) -> Counterpart:
+    crossing = zone.kind is ZoneKind.DECONFLICTION_LINE
+    others = [zone.owner] if zone.owner else [p for p in theatre.parties if p != facts.party]
+    return Counterpart(
+        ConflictSource.CROSSING if crossing else ConflictSource.ZONE,
+        f"{'x' if crossing else 'z'}:{notice_id}:{zone.id}",
+        Involved(party=zone.owner, zone_id=zone.id),
+        tuple(dict.fromkeys([facts.party, *others])),
+        frozenset({facts.kind}),
+        facts.late_s,
+        zone.rule.severity,
+    )
+
+
+def _clash(
+    probe: Probe, q: int, index: VolumeIndex, row: int, buffer_m: float
+) -> tuple[BaseGeometry, float, float, bool]:
+    """The region, window and whether it is a true 4D overlap, for one pair of volumes.
+
+    The region is the part of each footprint within the separation of the other; the window
+    is the overlap of the two windows, or the gap between them when they only come close.
+    """
+    mine, theirs = probe.footprints[q], index.footprint(row)
+    lower, upper, start, end = index.band(row)
+    if buffer_m > 0:
+        region = shapely.union(
+            mine.intersection(theirs.buffer(buffer_m)), theirs.intersection(mine.buffer(buffer_m))
+        )
+    else:
+        region = mine.intersection(theirs)
+    first, last = max(probe.start[q], start), min(probe.end[q], end)
+    overlap = bool(
+        first <= last
+        and max(probe.alt_lower[q], lower) <= min(probe.alt_upper[q], upper)
+        and mine.intersects(theirs)
+    )
+    return region, float(min(first, last)), float(max(first, last)), overlap
+
+
+def severity(found: Found, now: datetime) -> Severity:
+    """The documented rule (see the module's docstring)."""
+    kinds = found.b.kinds
+    if kinds & STRIKE_KINDS or found.b.source is ConflictSource.POSITION:
+        score = 3
+    elif kinds & MOVEMENT:
+        score = 2
+    else:
+        score = 1
+    starts_in = found.start - epoch(now)
+    score += found.overlap + (starts_in <= 3_600) + (starts_in <= 900) + (found.b.late_s > 0)
+    if score >= 6:
+        ranked = Severity.CRITICAL
+    elif score >= 4:
+        ranked = Severity.HIGH
+    else:
+        ranked = Severity.MEDIUM if score == 3 else Severity.LOW
+    return max(ranked, found.b.floor, key=lambda s: s.rank)

@@ -1,0 +1,84 @@
+"""Zones and declared positions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from clearline.model.zone import Zone, ZoneIn
+from clearline.store.schema import insert_returning_id, positions, zones
+
+
+def insert_zone(
+    connection: Connection, agreement_id: str, zone: ZoneIn, by: int | None, now: datetime
+) -> Zone:
+    definition = zone.model_dump(mode="json")
+    zone_id = insert_returning_id(
+        connection,
+        zones.insert(),
+        {
+            "agreement_id": agreement_id,
+            "name": zone.name,
+            "owner": zone.owner,
+            "definition": definition,
+            "created_at": now,
+            "created_by": by,
+        },
+    )
+    return Zone.model_validate(
+        {
+            **definition,
+            "id": zone_id,
+            "agreement_id": agreement_id,
+            "created_at": now,
+            "created_by": by,
+        }
+    )
+
+
+def zone_named(connection: Connection, agreement_id: str, name: str) -> int | None:
+    query = sa.select(zones.c.id).where(zones.c.agreement_id == agreement_id, zones.c.name == name)
+    return connection.execute(query).scalar()
+
+
+def zones_of(connection: Connection, agreement_ids: list[str]) -> list[Zone]:
+    query = sa.select(zones).where(zones.c.agreement_id.in_(agreement_ids)).order_by(zones.c.id)
+    return [_zone(row) for row in connection.execute(query)]
+
+
+def get_zone(connection: Connection, zone_id: int) -> Zone | None:
+    row = connection.execute(sa.select(zones).where(zones.c.id == zone_id)).first()
+    return None if row is None else _zone(row)
+
+
+def _zone(row: Any) -> Zone:
+    return Zone.model_validate(
+        {
+            **row.definition,
+            "id": row.id,
+            "agreement_id": row.agreement_id,
+            "created_at": row.created_at,
+            "created_by": row.created_by,
+        }
+    )
+
+
+def insert_position(connection: Connection, **values: Any) -> int:
+    return insert_returning_id(connection, positions.insert(), values)
+
+
+def positions_of(connection: Connection, agreement_ids: list[str]) -> list[Any]:
+    """Rows of the declared positions of these agreements, oldest first."""
+    query = (
+        sa.select(positions)
+        .where(positions.c.agreement_id.in_(agreement_ids))
+        .order_by(positions.c.id)
+    )
+    return list(connection.execute(query))
+
+
+def get_position(connection: Connection, position_id: int) -> Any:
+    return connection.execute(sa.select(positions).where(positions.c.id == position_id)).first()
