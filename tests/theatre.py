@@ -16,6 +16,8 @@ START = datetime.fromisoformat("2026-11-22T15:30:00+00:00")
 PALMYRA = (38.27, 34.55)
 """Longitude, latitude (GeoJSON order)."""
 T4 = (37.63, 34.52)
+CENTRE = (38.5, 34.8)
+"""The demo protocol's theatre centre, where its projection measures distances exactly."""
 
 
 def at(hours: float) -> str:

@@ -385,6 +385,8 @@ def _clash(
         )
     else:
         region = mine.intersection(theirs)
+    if region.is_empty:  # exactly at the minimum: the buffers' polygons only touch
+        region = shapely.shortest_line(mine, theirs)
     first, last = max(probe.start[q], start), min(probe.end[q], end)
     overlap = bool(
         first <= last
