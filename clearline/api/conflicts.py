@@ -42,14 +42,16 @@ async def list_conflicts(
     state: ConflictState | None = None,
     limit: Annotated[int, Query(ge=1, le=1_000)] = 100,
 ) -> ConflictList:
-    """Conflicts your party is involved in, newest first."""
-    found = await rt.read(lambda c: conflicts.conflicts_for(c, user.party, state, limit))
+    """Conflicts your party is involved in, newest first, with the time until each starts."""
+    now = rt.clock.now()
+    found = await rt.read(lambda c: conflicts.conflicts_for(c, user.party, state, limit, now))
     return ConflictList(conflicts=found)
 
 
 @router.get("/{conflict_id}", response_model=Conflict)
 async def get_conflict(conflict_id: ConflictId, user: PartyUser, rt: CurrentRuntime) -> Conflict:
-    return await rt.read(lambda c: conflicts.visible(c, user.party, conflict_id))
+    now = rt.clock.now()
+    return await rt.read(lambda c: conflicts.visible(c, user.party, conflict_id, now))
 
 
 @router.post("/{conflict_id}/ack", response_model=Conflict)

@@ -74,6 +74,10 @@ class Conflict(BaseModel):
     resolution: str | None = None
     accepted_by: int | None = None
     alert_ids: tuple[int, ...] = ()
+    starts_in_s: float | None = Field(
+        default=None, description="From when this was read until the clash starts; 0 once begun."
+    )
 
-    def starts_in_s(self, now: datetime) -> float:
-        return max(0.0, (self.window_start - now).total_seconds())
+    def seen_at(self, now: datetime) -> Conflict:
+        starts_in = max(0.0, (self.window_start - now).total_seconds())
+        return self.model_copy(update={"starts_in_s": starts_in})

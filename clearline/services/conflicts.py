@@ -96,7 +96,7 @@ def resolve(connection: Connection, conflict: Conflict, resolution: str, now: da
 def acknowledge(connection: Connection, user: User, conflict_id: int, now: datetime) -> Conflict:
     """A human of an involved party has seen it: every alert copy of that party is acknowledged
     (acknowledging an alert message is the same act, seen from the line)."""
-    conflict = visible(connection, user.party, conflict_id)
+    conflict = visible(connection, user.party, conflict_id, now)
     if not user.is_watch:
         raise forbidden("role", f"a {user.role} cannot acknowledge: a human on the watch must")
     if user.party in conflict.acknowledged:
@@ -106,14 +106,14 @@ def acknowledge(connection: Connection, user: User, conflict_id: int, now: datet
         if message is not None and message.recipient(user.party) is not None:
             hotline.acknowledge(connection, user, message_id, now)
     _announce(connection, EventType.CONFLICT_ACKNOWLEDGED, conflict_id, now)
-    return visible(connection, user.party, conflict_id)
+    return visible(connection, user.party, conflict_id, now)
 
 
 def accept(
     connection: Connection, user: User, conflict_id: int, reason: str, now: datetime
 ) -> Conflict:
     """A liaison officer of an involved party accepts the risk; the reason goes on record."""
-    conflict = visible(connection, user.party, conflict_id)
+    conflict = visible(connection, user.party, conflict_id, now)
     if user.role is not Role.LIAISON_OFFICER:
         raise forbidden("role", "only a liaison officer may accept a conflict")
     if not conflict.state.standing:
@@ -129,7 +129,7 @@ def accept(
         updated_at=now,
     )
     _announce(connection, EventType.CONFLICT_ACCEPTED, conflict_id, now)
-    return visible(connection, user.party, conflict_id)
+    return visible(connection, user.party, conflict_id, now)
 
 
 def close_ended(connection: Connection, now: datetime) -> int:
@@ -141,30 +141,32 @@ def close_ended(connection: Connection, now: datetime) -> int:
     return len(ended)
 
 
-def visible(connection: Connection, party: str, conflict_id: int) -> Conflict:
+def visible(connection: Connection, party: str, conflict_id: int, now: datetime) -> Conflict:
     """The conflict as ``party`` sees it; 404 unless the party is involved."""
     found = conflict_store.get(connection, conflict_id)
     if found is None or party not in found.parties:
         raise not_found("id", f"no conflict {conflict_id} involves you")
-    return view(found, party)
+    return view(found, party, now)
 
 
 def conflicts_for(
-    connection: Connection, party: str, state: ConflictState | None, limit: int
+    connection: Connection, party: str, state: ConflictState | None, limit: int, now: datetime
 ) -> list[Conflict]:
     """Conflicts involving ``party``, newest first; ``acknowledged`` is open and seen by all."""
     stored: list[ConflictState] | None = None
     if state is not None:
         stored = [ConflictState.OPEN] if state is ConflictState.ACKNOWLEDGED else [state]
     found = conflict_store.for_party(connection, party, stored, limit)
-    return [view(c, party) for c in found if state is None or c.state is state]
+    return [view(c, party, now) for c in found if state is None or c.state is state]
 
 
-def view(conflict: Conflict, party: str) -> Conflict:
-    """A blind notice of another party shows as its party alone: no id, no version."""
-    return conflict.model_copy(
+def view(conflict: Conflict, party: str, now: datetime) -> Conflict:
+    """As ``party`` sees it at ``now``: a blind notice of another party shows as its party
+    alone (no id, no version)."""
+    seen = conflict.model_copy(
         update={"a": _seen(conflict.a, party), "b": _seen(conflict.b, party)}
     )
+    return seen.seen_at(now)
 
 
 def crossing_check(connection: Connection, agreement_id: str, party: str) -> engine.CrossingCheck:
@@ -260,7 +262,7 @@ def _update(
 def _alert(connection: Connection, conflict: Conflict, protocol: Protocol, now: datetime) -> None:
     """One conflict alert on each line between the notice's party and another party involved."""
     filer, *others = conflict.parties
-    urgency = precedence(conflict.severity, conflict.starts_in_s(now))
+    urgency = precedence(conflict.severity, conflict.seen_at(now).starts_in_s or 0.0)
     where = shape(conflict.region).representative_point()
     body = ConflictAlertBody(
         conflict_id=conflict.id,
@@ -300,7 +302,7 @@ def _announce(connection: Connection, type: EventType, conflict_id: int, now: da
             now,
             conflict.agreement_id,
             [party],
-            {"conflict": view(conflict, party).model_dump(mode="json")},
+            {"conflict": view(conflict, party, now).model_dump(mode="json")},
         )
 
 

@@ -36,6 +36,15 @@ def state(line: Line, conflict: dict[str, Any], party: str = "IL") -> str:
     return str(line.get(party, f"/v1/conflicts/{conflict['id']}").json()["state"])
 
 
+def test_a_conflict_says_how_long_until_the_clash_starts(line: Line, clock: FixedClock) -> None:
+    _, _, conflict = clash(line)
+    assert conflict["starts_in_s"] == 2 * 3_600
+    clock.advance(3_600)
+    assert line.conflicts("TR")[0]["starts_in_s"] == 3_600
+    clock.advance(2 * 3_600)
+    assert line.conflicts("TR")[0]["starts_in_s"] == 0
+
+
 # --- acknowledged --------------------------------------------------------------------------------
 
 
