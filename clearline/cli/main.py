@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 import uuid
 from collections.abc import Sequence
@@ -20,8 +19,19 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer b
 from typer.core import TyperGroup
 from typer.exceptions import Abort
 
-from clearline.cli.client import DEFAULT_URL, TOKEN_HELP, URL_HELP, fail, request
-from clearline.clock import SystemClock
+from clearline.cli.client import DEFAULT_URL, TOKEN_HELP, fail, request
+from clearline.cli.options import (
+    CLOCK,
+    Db,
+    KeyFile,
+    Token,
+    Url,
+    admin,
+    beside_database,
+    key_path,
+    store,
+)
+from clearline.cli.theatre import conflicts_app, notice_app, position_app, zone_app
 from clearline.model.agreement import Party
 from clearline.model.errors import ClearlineError
 from clearline.model.message import SYSTEM_TYPES, MessageType, Precedence
@@ -29,8 +39,7 @@ from clearline.model.user import Language, Role
 from clearline.services import accounts, agreements, demo, ledger, signing
 from clearline.store import agreements as agreement_store
 from clearline.store import ledger as ledger_store
-from clearline.store.database import create_engine, database_url, migrate, sqlite_path
-from clearline.store.writer import run_now
+from clearline.store.database import database_url
 
 
 class _OneLineErrors(TyperGroup):
@@ -84,41 +93,17 @@ app.add_typer(agreement_app, name="agreement")
 app.add_typer(line_app, name="line")
 ledger_app = typer.Typer(help="The line's signed, tamper-evident record.", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(notice_app, name="notice")
+app.add_typer(zone_app, name="zone")
+app.add_typer(position_app, name="position")
+app.add_typer(conflicts_app, name="conflicts")
 
 SendableType = StrEnum(  # type: ignore[misc]
     "SendableType", {t.name: t.value for t in MessageType if t not in SYSTEM_TYPES}
 )
 """The types a party may send: the line's own alerts are not offered."""
 
-Db = Annotated[
-    str | None, typer.Option("--db", help="SQLite path or postgresql:// URL (env CLEARLINE_DB).")
-]
-KeyFile = Annotated[
-    str | None,
-    typer.Option(
-        "--key",
-        help="The line's private key file (env CLEARLINE_KEY; default line.key "
-        "beside the database).",
-    ),
-]
-Url = Annotated[str, typer.Option("--url", envvar="CLEARLINE_URL", help=URL_HELP)]
-Token = Annotated[str, typer.Option("--token", envvar="CLEARLINE_TOKEN", help=TOKEN_HELP)]
-CLOCK = SystemClock()
 console = Console()
-
-
-def _store(db: str | None) -> Any:
-    engine = create_engine(database_url(db))
-    migrate(engine)
-    return engine
-
-
-def _admin(db: str | None, operation: Any) -> Any:
-    """Run an admin operation on the store; a refusal is one line on stderr and exit 2."""
-    try:
-        return run_now(_store(db), operation)
-    except ClearlineError as exc:
-        fail(f"{exc.field}: {exc.reason}")
 
 
 @app.command()
@@ -135,16 +120,16 @@ def init(
     Example: clearline init --db var/demo.db --demo
     """
     url = database_url(db)
-    _store(db)
-    key_file = _key_path(db, key)
+    store(db)
+    key_file = key_path(db, key)
     if not key_file.exists():
         signing.create_key(key_file)
         typer.echo(f"line key created in {key_file} (keep it apart from the database)")
     if not with_demo:
         typer.echo(f"database ready: {url}")
         return
-    tokens = _admin(db, lambda c: demo.create_demo(c, CLOCK.now()))
-    out = _beside_database(db) / "demo-tokens.json"
+    tokens = admin(db, lambda c: demo.create_demo(c, CLOCK.now()))
+    out = beside_database(db) / "demo-tokens.json"
     out.write_text(json.dumps(tokens, indent=2) + "\n")
     out.chmod(0o600)
     typer.echo(f"demo line {demo.AGREEMENT_ID} created in {url}")
@@ -167,7 +152,7 @@ def serve(
     from clearline.api.app import create_app
 
     try:
-        line_key = signing.load_key(_key_path(db, key))
+        line_key = signing.load_key(key_path(db, key))
     except ClearlineError as exc:
         fail(f"{exc.field}: {exc.reason}")
     app_ = create_app(database_url(db), key=line_key)
@@ -189,7 +174,7 @@ def agreement_create(
     """
     parties = [_party(p) for p in party]
     mediators = [_party(m) for m in mediator or []]
-    _admin(
+    admin(
         db,
         lambda c: agreements.create_agreement(
             c, agreement_id, name, parties, mediators, CLOCK.now()
@@ -212,7 +197,7 @@ def user_add(
 
     Example: clearline user add il-duty-2 --party IL --role duty_officer --language he
     """
-    user = _admin(db, lambda c: accounts.add_user(c, name, party, role, language, CLOCK.now()))
+    user = admin(db, lambda c: accounts.add_user(c, name, party, role, language, CLOCK.now()))
     typer.echo(f"user {user.name} (id {user.id}) added: {user.role} of {user.party}")
 
 
@@ -226,7 +211,7 @@ def token_create(
 
     Example: clearline token create il-duty-officer --label console
     """
-    typer.echo(_admin(db, lambda c: accounts.create_token(c, user, label, CLOCK.now())))
+    typer.echo(admin(db, lambda c: accounts.create_token(c, user, label, CLOCK.now())))
 
 
 @app.command()
@@ -398,7 +383,7 @@ def ledger_key(db: Db = None, key: KeyFile = None) -> None:
     Example: clearline ledger key --db var/demo.db
     """
     try:
-        typer.echo(signing.public_text(signing.load_key(_key_path(db, key))))
+        typer.echo(signing.public_text(signing.load_key(key_path(db, key))))
     except ClearlineError as exc:
         fail(f"{exc.field}: {exc.reason}")
 
@@ -415,10 +400,10 @@ def ledger_export(
     Example: clearline ledger export --party IL --out il-ledger.jsonl
     """
     try:
-        public = signing.public_text(signing.load_key(_key_path(db, key)))
+        public = signing.public_text(signing.load_key(key_path(db, key)))
     except ClearlineError as exc:
         fail(f"{exc.field}: {exc.reason}")
-    engine = _store(db)
+    engine = store(db)
     with engine.connect() as connection:
         if not agreement_store.party_exists(ledger_store.read_one_moment(connection), party):
             fail(f"party: no party with code {party!r}")
@@ -446,16 +431,6 @@ def verify(
     from clearline.cli.verifying import run_verify
 
     run_verify(source, key, receipts, url, token)
-
-
-def _beside_database(db: str | None) -> Path:
-    """Where files that go with a database live: its folder for SQLite, here otherwise."""
-    path = sqlite_path(database_url(db))
-    return path.parent if path else Path.cwd()
-
-
-def _key_path(db: str | None, key: str | None) -> Path:
-    return Path(key or os.environ.get("CLEARLINE_KEY") or _beside_database(db) / "line.key")
 
 
 def _party(spec: str) -> Party:

@@ -24,6 +24,11 @@ QUAD_SEGMENTS = 64
 than inside it (``_OUTSIDE``), they are never smaller than the circle and at most 0.0075 % of
 the radius larger: 0.4 m at 5 km. A conflict is never missed for the approximation."""
 _OUTSIDE = 1 / math.cos(math.pi / (4 * QUAD_SEGMENTS))
+_FLAT = 1e-9
+"""A polygon whose area (in degrees, before projecting) is at most this times its perimeter
+squared is flat: its corners lie on one line, give or take rounding (a 1 cm wide sliver 1,000 km
+long is still accepted). It is judged before projecting because a line straight in degrees bends
+in metres, which would give three collinear corners hundreds of thousands of square metres."""
 
 
 def volume_footprint(volume: VolumeIn, projection: Projection, field: str) -> BaseGeometry:
@@ -48,7 +53,7 @@ def footprint(
     assert geometry is not None, "VolumeIn and ZoneIn require a geometry or mgrs"
     where = f"{field}.geometry"
     if geometry.type in ("Point", "Circle"):
-        _check_positions([geometry.coordinates], where)
+        _check_positions([geometry.coordinates], f"{where}.coordinates", indexed=False)
         radius = getattr(geometry, "radius_m", None) or _need(radius_m, field, "radius_m")
         return _disc(projection, geometry.coordinates, radius)
     if geometry.type == "LineString":
@@ -93,14 +98,13 @@ def _polygon(projection: Projection, rings: list[list[Any]], field: str) -> Base
         _check_positions(ring, f"{where}.{index}")
     closed = [_closed(ring, f"{where}.{i}") for i, ring in enumerate(rings)]
     polygon = Polygon(closed[0], closed[1:])
+    if shapely.make_valid(polygon).area <= _FLAT * polygon.length**2:
+        raise invalid(where, "degenerate polygon: it encloses no area")
     reason = shapely.is_valid_reason(polygon)
     if reason != "Valid Geometry":
         what = "self-intersecting" if "Self-intersection" in reason else "invalid"
         raise invalid(where, f"{what} polygon ({reason})")
-    metres = projection.to_metres(polygon)
-    if metres.area <= 0:
-        raise invalid(where, "degenerate polygon: it encloses no area")
-    return metres
+    return projection.to_metres(polygon)
 
 
 def _closed(ring: list[Any], field: str) -> list[tuple[float, float]]:
@@ -113,7 +117,8 @@ def _closed(ring: list[Any], field: str) -> list[tuple[float, float]]:
     return points
 
 
-def _check_positions(positions: list[Any], field: str) -> None:
+def _check_positions(positions: list[Any], field: str, indexed: bool = True) -> None:
+    """Finite and in range; ``indexed`` names the vertex at fault (a Point's one position not)."""
     if len(positions) > MAX_VERTICES:
         raise invalid(field, f"{len(positions)} vertices; at most {MAX_VERTICES} are accepted")
     coordinates = np.asarray([p[:2] for p in positions], dtype=float)
@@ -122,6 +127,8 @@ def _check_positions(positions: list[Any], field: str) -> None:
     bad_lon = np.flatnonzero(np.abs(coordinates[:, 0]) > 180)
     bad_lat = np.flatnonzero(np.abs(coordinates[:, 1]) > 90)
     if bad_lon.size:
-        raise invalid(f"{field}.{bad_lon[0]}", "longitude out of range (-180 to 180)")
+        where = f"{field}.{bad_lon[0]}" if indexed else field
+        raise invalid(where, "longitude out of range (-180 to 180)")
     if bad_lat.size:
-        raise invalid(f"{field}.{bad_lat[0]}", "latitude out of range (-90 to 90)")
+        where = f"{field}.{bad_lat[0]}" if indexed else field
+        raise invalid(where, "latitude out of range (-90 to 90)")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import ValidationError
+
 
 class ErrorKind(StrEnum):
     INVALID = "invalid"
@@ -29,6 +31,13 @@ class ClearlineError(Exception):
 
 def invalid(field: str, reason: str) -> ClearlineError:
     return ClearlineError(ErrorKind.INVALID, field, reason)
+
+
+def from_validation(exc: ValidationError, within: str = "") -> ClearlineError:
+    """Pydantic's first complaint as a refusal naming the field, ``within`` a larger record."""
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in (within, *first["loc"]) if part != "")
+    return invalid(field or "request", first["msg"].removeprefix("Value error, "))
 
 
 def forbidden(field: str, reason: str) -> ClearlineError:

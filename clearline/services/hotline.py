@@ -16,7 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection
 
 from clearline.model.agreement import PartyCode
-from clearline.model.errors import ClearlineError, conflict, forbidden, invalid, not_found
+from clearline.model.errors import (
+    ClearlineError,
+    conflict,
+    forbidden,
+    from_validation,
+    invalid,
+    not_found,
+)
 from clearline.model.event import EventType
 from clearline.model.fields import RecordId, Text
 from clearline.model.line import Line, LineState
@@ -265,9 +272,7 @@ def _validated_body(request: SendRequest) -> dict[str, Any]:
     try:
         body = BODY_MODELS[request.type].model_validate(request.body)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in ("body", *first["loc"]))
-        raise invalid(field, first["msg"]) from exc
+        raise from_validation(exc, "body") from exc
     if request.type is MessageType.FREE_TEXT and not (request.free_text or "").strip():
         raise invalid("free_text", "a free_text message needs its text")
     if request.type in REPLY_TO and request.in_reply_to is None:

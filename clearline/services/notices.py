@@ -294,7 +294,7 @@ def _version(
 
 def _may_file(user: User) -> None:
     if user.role not in SENDING_ROLES:
-        raise forbidden("role", f"a {user.role} may read notices but not file them")
+        raise forbidden("role", f"the {user.role} role may read notices but not file them")
 
 
 def _own_live(connection: Connection, user: User, notice_id: int) -> Notice:

@@ -48,13 +48,15 @@ class Plan:
 def read_plan(collection: Any, protocol: Protocol) -> Plan:
     """The plan's volumes, each checked as a notice volume is; errors name the feature."""
     features = collection.get("features") if isinstance(collection, dict) else None
-    if collection.get("type") != "FeatureCollection" or not isinstance(features, list):
+    if not isinstance(features, list) or collection.get("type") != "FeatureCollection":
         raise invalid("plan", "expected a GeoJSON FeatureCollection with a features list")
     area = projection(*protocol.theatre_centre)
     ids, facts, shapes, bands = [], [], [], []
     for index, feature in enumerate(features):
         field = f"features.{index}"
-        properties = (feature or {}).get("properties") or {}
+        if not isinstance(feature, dict):
+            raise invalid(field, "expected a GeoJSON Feature (an object)")
+        properties = feature.get("properties") or {}
         try:
             named = PlanProperties.model_validate(properties)
             volume = VolumeIn.model_validate(
@@ -66,8 +68,12 @@ def read_plan(collection: Any, protocol: Protocol) -> Plan:
             )
         except ValidationError as exc:
             first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"] if p != "geometry") or "geometry"
-            raise invalid(f"{field}.properties.{where}", first["msg"]) from exc
+            loc = [str(p) for p in first["loc"]]
+            if loc[:1] == ["geometry"]:  # the geometry's own fields; loc[1] is its type
+                where = ".".join(["geometry", *loc[2:]])
+            else:
+                where = "properties." + (".".join(loc) or "geometry")
+            raise invalid(f"{field}.{where}", first["msg"].removeprefix("Value error, ")) from exc
         ids.append(str(named.id))
         facts.append(engine.NoticeFacts(named.party, named.kind, 0, Sharing.SHARED, 0.0))
         shapes.append(volume_footprint(volume, area, field))

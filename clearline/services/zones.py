@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from clearline.geo import grid
 from clearline.geo.index import Minima
-from clearline.model.errors import conflict, forbidden, invalid
+from clearline.model.errors import conflict, forbidden, from_validation, invalid
 from clearline.model.event import EventType
 from clearline.model.user import SENDING_ROLES, Role, User
 from clearline.model.zone import Position, PositionIn, Zone, ZoneIn
@@ -70,14 +70,14 @@ def import_features(
     added = []
     for index, feature in enumerate(collection["features"]):
         field = f"features.{index}"
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
+            raise invalid(field, "must be a GeoJSON Feature with properties")
         try:
             zone = ZoneIn.model_validate(
-                {**(feature.get("properties") or {}), "geometry": feature.get("geometry")}
+                {**feature["properties"], "geometry": feature.get("geometry")}
             )
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise invalid(f"{field}.{where}" if where else field, first["msg"]) from exc
+            raise from_validation(exc, field) from exc
         added.append(add_zone(connection, agreement_id, zone, None, now, screen, field))
     return added
 
@@ -116,7 +116,7 @@ def declare(
 ) -> Position:
     """Declare a position of the user's own party, snapped to the protocol's grid square."""
     if user.role not in SENDING_ROLES:
-        raise forbidden("role", f"a {user.role} may read positions but not declare them")
+        raise forbidden("role", f"the {user.role} role may read positions but not declare them")
     agreement_id = notices.agreement_for(connection, user.party, request.agreement)
     protocol = agreement_store.protocol_in_force(connection, agreement_id)
     if request.mgrs is not None:

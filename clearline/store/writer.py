@@ -171,12 +171,16 @@ def _run_in_savepoint(connection: Connection, job: _Job, pending: list[Event]) -
     connection.exec_driver_sql("RELEASE SAVEPOINT clearline_job")
 
 
-def run_now(engine: Engine, operation: Callable[[Connection], T]) -> T:
-    """Run one operation in its own transaction, outside any server: the CLI's admin commands."""
+def run_now(engine: Engine, operation: Callable[[Connection], T], seal: Seal | None = None) -> T:
+    """Run one operation in its own transaction, outside any server: the CLI's admin commands.
+    With ``seal``, the events it records enter the ledger in the same transaction."""
     with engine.connect() as connection:
         try:
             with connection.begin():
-                return operation(connection)
+                result = operation(connection)
+                if seal is not None:
+                    seal(connection, outbox(connection))
+                return result
         except Exception:
             _undo_from(connection, 0)
             raise

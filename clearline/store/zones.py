@@ -44,6 +44,12 @@ def zone_named(connection: Connection, agreement_id: str, name: str) -> int | No
     return connection.execute(query).scalar()
 
 
+def latest_id(connection: Connection, agreement_id: str) -> int:
+    """The newest zone's id in an agreement, 0 if it has none."""
+    query = sa.select(sa.func.max(zones.c.id)).where(zones.c.agreement_id == agreement_id)
+    return int(connection.execute(query).scalar() or 0)
+
+
 def zones_of(connection: Connection, agreement_ids: list[str]) -> list[Zone]:
     query = sa.select(zones).where(zones.c.agreement_id.in_(agreement_ids)).order_by(zones.c.id)
     return [_zone(row) for row in connection.execute(query)]
