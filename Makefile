@@ -37,6 +37,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/hotline.py
 	$(BIN)/python bench/ledger.py
+	$(BIN)/python bench/conflicts.py
 
 clean:
 	rm -rf $(VENV) var

@@ -130,10 +130,8 @@ class VolumeIndex:
         candidates = np.concatenate([tree_rows, np.tile(tail, len(probe))])
         keep = self._close_in_band(probe, minima, candidates_q, candidates)
         candidates_q, candidates = candidates_q[keep], candidates[keep]
-        near = shapely.dwithin(
-            probe.footprints[candidates_q],
-            self._footprints[candidates],
-            minima.horizontal_m + TOLERANCE_M,
+        near = _within(
+            probe.footprints, candidates_q, self._footprints[candidates], minima.horizontal_m
         )
         return candidates_q[near], candidates[near]
 
@@ -174,6 +172,28 @@ class VolumeIndex:
         self._party = _grown(self._party, capacity)
         self._band = _grown(self._band, capacity)
         self._alive = _grown(self._alive, capacity)
+
+
+def _within(
+    footprints: np.ndarray, which: np.ndarray, others: np.ndarray, distance_m: float
+) -> np.ndarray:
+    """Whether ``footprints[which]`` comes within ``distance_m`` (and the tolerance) of
+    ``others``, pair by pair.
+
+    The probe's footprints are prepared for the call: GEOS then answers from an index of their
+    edges instead of testing every edge against every other, which is what a footprint of
+    hundreds of vertices (a circle, a corridor) near many others costs. The answer is the same
+    (the same edge distances, fewer of them computed). Only what was prepared here is
+    unprepared again, so indexed footprints do not keep the memory it takes.
+    """
+    if which.size == 0:
+        return np.zeros(0, dtype=bool)
+    fresh = footprints[~shapely.is_prepared(footprints)]
+    shapely.prepare(fresh)
+    try:
+        return shapely.dwithin(footprints[which], others, distance_m + TOLERANCE_M)
+    finally:
+        shapely.destroy_prepared(fresh)
 
 
 def _grown(array: np.ndarray, capacity: int) -> np.ndarray:
