@@ -146,10 +146,9 @@ def on_crossing_decision(
     requester = message.recipients[0].party
     protocol = agreement_store.protocol_in_force(connection, message.agreement_id)
     theatre = screen.theatre(connection, message.agreement_id)
-    for notice in notice_store.live(connection, message.agreement_id):
-        if notice.party == requester:
-            probe = engine.probe_of(notice, theatre.projection)
-            _screen(connection, theatre, notice, probe, protocol, now)
+    for notice in notice_store.live_of(connection, message.agreement_id, requester):
+        probe = engine.probe_of(notice, theatre.projection)
+        _screen(connection, theatre, notice, probe, protocol, now)
 
 
 def rescreen_near(

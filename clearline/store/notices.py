@@ -101,11 +101,10 @@ def load(
     return [_notice(row, versions[row.id]) for row in rows]
 
 
-def live(connection: Connection, agreement_id: str | None = None) -> list[Notice]:
-    """Planned and active notices (of one agreement, or all): what the conflict index holds."""
-    where: sa.ColumnElement[bool] = n.state.in_([NoticeState.PLANNED, NoticeState.ACTIVE])
-    if agreement_id is not None:
-        where &= n.agreement_id == agreement_id
+def live_of(connection: Connection, agreement_id: str, party: str) -> list[Notice]:
+    """A party's planned and active notices in one agreement."""
+    states = [NoticeState.PLANNED, NoticeState.ACTIVE]
+    where = (n.agreement_id == agreement_id) & (n.party == party) & n.state.in_(states)
     return load(connection, where)
 
 

@@ -55,11 +55,6 @@ def zones_of(connection: Connection, agreement_ids: list[str]) -> list[Zone]:
     return [_zone(row) for row in connection.execute(query)]
 
 
-def get_zone(connection: Connection, zone_id: int) -> Zone | None:
-    row = connection.execute(sa.select(zones).where(zones.c.id == zone_id)).first()
-    return None if row is None else _zone(row)
-
-
 def _zone(row: Any) -> Zone:
     return Zone.model_validate(
         {
