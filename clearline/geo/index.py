@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 TOLERANCE_M = 1e-3
 REBUILD_AT = 512
@@ -138,12 +137,13 @@ class VolumeIndex:
     def key(self, rows: np.ndarray) -> np.ndarray:
         return self._key[rows]
 
-    def footprint(self, row: int) -> BaseGeometry:
-        return self._footprints[row]  # type: ignore[no-any-return]
+    def footprints(self, rows: np.ndarray) -> np.ndarray:
+        """The footprints of these rows, in metres."""
+        return self._footprints[rows]
 
-    def band(self, row: int) -> tuple[float, float, float, float]:
-        lower, upper, start, end = self._band[row].tolist()
-        return lower, upper, start, end
+    def bands(self, rows: np.ndarray) -> np.ndarray:
+        """Altitude lower and upper, start and end, of these rows: one line each."""
+        return self._band[rows]
 
     def _close_in_band(
         self, probe: Probe, minima: Minima, probe_rows: np.ndarray, rows: np.ndarray

@@ -367,16 +367,13 @@ def screen(
 ) -> list[Found]:
     """Everything the notice's volumes clash with, one ``Found`` per counterpart."""
     side = facts.side(notice_id)
+    candidates = list(_candidates(theatre, notice_id, facts, probe, protocol, crossing_approved))
     found: dict[str, Found] = {}
-    grown: dict[tuple[int, float], BaseGeometry] = {}
-    for counterpart, q, index, row, buffer_m in _candidates(
-        theatre, notice_id, facts, probe, protocol, crossing_approved
-    ):
-        region, start, end, overlap = _clash(probe, q, index, row, buffer_m, grown)
+    for (counterpart, *_), clash in zip(candidates, _clashes(probe, candidates), strict=True):
         if counterpart.match_key in found:
-            found[counterpart.match_key].absorb(region, start, end, overlap)
+            found[counterpart.match_key].absorb(*clash)
         else:
-            found[counterpart.match_key] = Found(side, counterpart, region, start, end, overlap)
+            found[counterpart.match_key] = Found(side, counterpart, *clash)
     return [f for f in found.values() if len(f.b.parties) > 1]
 
 
@@ -461,40 +458,50 @@ def _zone_counterpart(
     )
 
 
-def _clash(
-    probe: Probe,
-    q: int,
-    index: VolumeIndex,
-    row: int,
-    buffer_m: float,
-    grown: dict[tuple[int, float], BaseGeometry],
-) -> tuple[BaseGeometry, float, float, bool]:
-    """The region, window and whether it is a true 4D overlap, for one pair of volumes.
+def _clashes(
+    probe: Probe, candidates: list[_Candidate]
+) -> list[tuple[BaseGeometry, float, float, bool]]:
+    """Region, window and whether it is a true 4D overlap, for every candidate pair, in bulk:
+    one vectorised call per index and separation rather than a few per pair, since a notice
+    in a busy theatre clashes with dozens of volumes.
 
-    The region is the part of each footprint within the separation of the other; the window
-    is the overlap of the two windows, or the gap between them when they only come close.
-    ``grown`` keeps the probe's footprints grown by the separation, made once per screen:
-    a notice in a busy theatre clashes with many volumes, and each would grow it again.
+    The region is the part of each footprint within the separation of the other (the line
+    between their nearest points when they are exactly at the minimum); the window is the
+    overlap of the two windows, or the gap between them when they only come close.
     """
-    mine, theirs = probe.footprints[q], index.footprint(row)
-    lower, upper, start, end = index.band(row)
-    if buffer_m > 0:
-        if (q, buffer_m) not in grown:
-            grown[q, buffer_m] = mine.buffer(buffer_m)
-        region = shapely.union(
-            mine.intersection(theirs.buffer(buffer_m)), theirs.intersection(grown[q, buffer_m])
+    groups: dict[tuple[int, float], list[int]] = {}
+    for at, (_, _, index, _, buffer_m) in enumerate(candidates):
+        groups.setdefault((id(index), buffer_m), []).append(at)
+    clashes: dict[int, tuple[BaseGeometry, float, float, bool]] = {}
+    for members in groups.values():
+        _, _, index, _, buffer_m = candidates[members[0]]
+        qs = np.array([candidates[at][1] for at in members])
+        rows = np.array([candidates[at][3] for at in members])
+        mine, theirs, bands = probe.footprints[qs], index.footprints(rows), index.bands(rows)
+        if buffer_m > 0:
+            grown = shapely.buffer(probe.footprints, buffer_m)[qs]
+            near_mine = shapely.intersection(theirs, grown)
+            regions = shapely.union(
+                shapely.intersection(mine, shapely.buffer(theirs, buffer_m)), near_mine
+            )
+        else:
+            regions = shapely.intersection(mine, theirs)
+        touching = shapely.is_empty(regions)
+        regions[touching] = shapely.shortest_line(mine[touching], theirs[touching])
+        first = np.maximum(probe.start[qs], bands[:, 2])
+        last = np.minimum(probe.end[qs], bands[:, 3])
+        overlap = (
+            (first <= last)
+            & (
+                np.maximum(probe.alt_lower[qs], bands[:, 0])
+                <= np.minimum(probe.alt_upper[qs], bands[:, 1])
+            )
+            & shapely.intersects(mine, theirs)
         )
-    else:
-        region = mine.intersection(theirs)
-    if region.is_empty:  # exactly at the minimum: the buffers' polygons only touch
-        region = shapely.shortest_line(mine, theirs)
-    first, last = max(probe.start[q], start), min(probe.end[q], end)
-    overlap = bool(
-        first <= last
-        and max(probe.alt_lower[q], lower) <= min(probe.alt_upper[q], upper)
-        and mine.intersects(theirs)
-    )
-    return region, float(min(first, last)), float(max(first, last)), overlap
+        starts, ends = np.minimum(first, last).tolist(), np.maximum(first, last).tolist()
+        for k, at in enumerate(members):
+            clashes[at] = (regions[k], starts[k], ends[k], bool(overlap[k]))
+    return [clashes[at] for at in range(len(candidates))]
 
 
 def severity(found: Found, now: datetime) -> Severity:

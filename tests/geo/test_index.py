@@ -265,8 +265,8 @@ def test_an_empty_index_finds_nothing(build: Build) -> None:
 def test_the_stored_footprint_and_band_are_read_back(build: Build) -> None:
     index = indexed(build, band=(100.0, 900.0, 60.0, 120.0))
     _, rows = index.query(probe([SQUARE], [(0.0, 1_000.0, 0.0, HOUR)]), MINIMA)
-    assert index.footprint(int(rows[0])).equals(SQUARE)
-    assert index.band(int(rows[0])) == (100.0, 900.0, 60.0, 120.0)
+    assert index.footprints(rows)[0].equals(SQUARE)
+    assert index.bands(rows)[0].tolist() == [100.0, 900.0, 60.0, 120.0]
 
 
 # The unbuilt tail: entries wait there until it grows past REBUILD_AT, then go into the tree.
