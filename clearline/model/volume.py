@@ -45,7 +45,7 @@ def _feet(value: Any) -> Any:
 
 Feet = Annotated[float, BeforeValidator(_feet), Field(ge=MIN_ALTITUDE_FT, le=MAX_ALTITUDE_FT)]
 
-Position = tuple[float, float] | tuple[float, float, float]
+Coordinates = tuple[float, float] | tuple[float, float, float]
 """A GeoJSON position: longitude, latitude (and an altitude, which is ignored)."""
 
 
@@ -55,24 +55,24 @@ class _Geometry(BaseModel):
 
 class PointGeometry(_Geometry):
     type: Literal["Point"]
-    coordinates: Position
+    coordinates: Coordinates
 
 
 class LineStringGeometry(_Geometry):
     type: Literal["LineString"]
-    coordinates: list[Position] = Field(min_length=2)
+    coordinates: list[Coordinates] = Field(min_length=2)
 
 
 class PolygonGeometry(_Geometry):
     type: Literal["Polygon"]
-    coordinates: list[list[Position]] = Field(min_length=1)
+    coordinates: list[list[Coordinates]] = Field(min_length=1)
 
 
 class CircleGeometry(_Geometry):
     """Not GeoJSON (which has no circle): a centre and a radius, as planners draw them."""
 
     type: Literal["Circle"]
-    coordinates: Position
+    coordinates: Coordinates
     radius_m: float = Field(gt=0, le=MAX_RADIUS_M)
 
 
