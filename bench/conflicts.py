@@ -82,6 +82,7 @@ from rich.table import Column, Table
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
+from timing import Latency
 
 from clearline.geo.index import TOLERANCE_M, Minima, Probe
 from clearline.geo.projection import projection
@@ -532,25 +533,6 @@ def screen_one(
 
 
 # -- figures ---------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
-
-
-@dataclass
-class Latency:
-    count: int
-    median_ms: float
-    p99_ms: float
-    max_ms: float
-
-    @classmethod
-    def of(cls, seconds: list[float]) -> Latency:
-        ms = [s * 1e3 for s in seconds]
-        return cls(len(ms), statistics.median(ms), percentile(ms, 99), max(ms))
 
 
 @dataclass

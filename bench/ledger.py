@@ -60,7 +60,6 @@ import argparse
 import contextlib
 import hashlib
 import json
-import math
 import os
 import platform
 import random
@@ -83,6 +82,7 @@ from rich.console import Console
 from rich.table import Column, Table
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
+from timing import Latency
 
 from clearline.model.event import EventType
 from clearline.model.ledger import TreeHead, unb64
@@ -327,25 +327,6 @@ def rebuilt(
 
 
 # -- proofs ----------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
-
-
-@dataclass
-class Latency:
-    count: int
-    median_ms: float
-    p99_ms: float
-    max_ms: float
-
-    @classmethod
-    def of(cls, seconds: list[float]) -> Latency:
-        ms = [s * 1e3 for s in seconds]
-        return cls(len(ms), statistics.median(ms), percentile(ms, 99), max(ms))
 
 
 @dataclass

@@ -63,6 +63,13 @@ def notice(kind: str = "uav_flight", *volumes: dict[str, Any], **more: Any) -> d
     return {"kind": kind, "volumes": list(volumes) or [volume()], **more}
 
 
+def filed(line: Files, party: str, request: dict[str, Any]) -> dict[str, Any]:
+    """File ``request`` as ``party``'s duty officer; the notice, which must be created."""
+    answer = line.file(party, request)
+    assert answer.status_code == 201, answer.text
+    return dict(answer.json())
+
+
 class Files(ActsAs):
     """Filing and changing notices as any demo user."""
 

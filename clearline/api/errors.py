@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from clearline.model.errors import ClearlineError, ErrorKind
+from clearline.model.errors import ClearlineError, ErrorKind, reason_of
 
 STATUS = {
     ErrorKind.INVALID: 422,
@@ -59,7 +59,7 @@ def _problem(error: Any) -> dict[str, str]:
     if error["type"] == "json_invalid":
         position = error["loc"][-1]
         return {"field": "request", "reason": f"{error['msg']} (at character {position})"}
-    return {"field": _field(error["loc"]), "reason": error["msg"].removeprefix("Value error, ")}
+    return {"field": _field(error["loc"]), "reason": reason_of(error)}
 
 
 def _field(location: tuple[object, ...] | list[object]) -> str:

@@ -19,10 +19,12 @@ until then. The store stays the truth: ``services.engine`` rebuilds this from it
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 TOLERANCE_M = 1e-3
 REBUILD_AT = 512
@@ -44,6 +46,30 @@ class Probe:
 
     def __len__(self) -> int:
         return len(self.footprints)
+
+    @classmethod
+    def of(
+        cls,
+        footprints: Sequence[BaseGeometry],
+        bands: Sequence[tuple[float, float, float, float]],
+        party: str | None = None,
+    ) -> Probe:
+        """From footprints and, for each, (alt lower, alt upper, start, end)."""
+        columns = np.array(bands, dtype=np.float64).reshape(-1, 4)
+        geometries = np.empty(len(footprints), dtype=object)
+        geometries[:] = list(footprints)
+        lower, upper, start, end = columns.T
+        return cls(geometries, lower, upper, start, end, party)
+
+    def pick(self, rows: slice) -> Probe:
+        """Some of these volumes, for anyone's party."""
+        return Probe(
+            self.footprints[rows],
+            self.alt_lower[rows],
+            self.alt_upper[rows],
+            self.start[rows],
+            self.end[rows],
+        )
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ error names the field at fault so that an integrator knows what to fix without r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -37,7 +39,13 @@ def from_validation(exc: ValidationError, within: str = "") -> ClearlineError:
     """Pydantic's first complaint as a refusal naming the field, ``within`` a larger record."""
     first = exc.errors()[0]
     field = ".".join(str(part) for part in (within, *first["loc"]) if part != "")
-    return invalid(field or "request", first["msg"].removeprefix("Value error, "))
+    return invalid(field or "request", reason_of(first))
+
+
+def reason_of(error: Mapping[str, Any]) -> str:
+    """A pydantic error's message as a reason: a validator's own words, without the
+    ``Value error, `` pydantic puts before them."""
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def forbidden(field: str, reason: str) -> ClearlineError:

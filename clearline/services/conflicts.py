@@ -61,20 +61,18 @@ def record(
     protocol: Protocol,
     now: datetime,
     resolution: str,
-) -> list[Conflict]:
+) -> None:
     """Bring the record of ``notice_id``'s conflicts in line with what the engine found now."""
     standing = conflict_store.standing_of_notice(connection, notice_id)
-    current = []
     for clash in found:
         values = _values(clash, theatre, now)
         before = standing.pop(clash.b.match_key, None)
         if before is None:
-            current.append(_open(connection, clash.b.match_key, values, theatre, protocol, now))
+            _open(connection, clash.b.match_key, values, protocol, now)
         else:
-            current.append(_update(connection, before, values, protocol, now))
+            _update(connection, before, values, protocol, now)
     for gone in standing.values():
         resolve(connection, gone, resolution, now)
-    return current
 
 
 def resolve_all(connection: Connection, notice_id: int, resolution: str, now: datetime) -> None:
@@ -209,6 +207,7 @@ def _values(clash: engine.Found, theatre: engine.Theatre, now: datetime) -> dict
         "parties": clash.b.parties,
         "a": clash.a,
         "b": clash.b.side,
+        # as JSON reads it back (lists, not tuples), so that an unchanged region compares equal
         "region": json.loads(json.dumps(to_geojson(clash.region, theatre.projection))),
         "window_start": engine.moment(clash.start),
         "window_end": engine.moment(clash.end),
@@ -222,17 +221,14 @@ def _open(
     connection: Connection,
     match_key: str,
     values: dict[str, Any],
-    theatre: engine.Theatre,
     protocol: Protocol,
     now: datetime,
-) -> Conflict:
+) -> None:
     conflict_id = conflict_store.insert(
         connection, match_key, state=ConflictState.OPEN, created_at=now, **values
     )
-    conflict = _get(connection, conflict_id)
-    _alert(connection, conflict, protocol, now)
+    _alert(connection, _get(connection, conflict_id), protocol, now)
     _announce(connection, EventType.CONFLICT_OPENED, conflict_id, now)
-    return conflict
 
 
 def _update(
@@ -241,7 +237,7 @@ def _update(
     values: dict[str, Any],
     protocol: Protocol,
     now: datetime,
-) -> Conflict:
+) -> None:
     """Record a moved clash; a party is alerted again only if it got worse."""
     same = (
         before.region == values["region"]
@@ -250,13 +246,12 @@ def _update(
         and before.severity is values["severity"]
     )
     if same:
-        return before
+        return
     conflict_store.update(connection, before.id, **values)
     conflict = _get(connection, before.id)
     if conflict.severity.rank > before.severity.rank:
         _alert(connection, conflict, protocol, now)
     _announce(connection, EventType.CONFLICT_UPDATED, before.id, now)
-    return conflict
 
 
 def _alert(connection: Connection, conflict: Conflict, protocol: Protocol, now: datetime) -> None:

@@ -114,9 +114,9 @@ class Theatre:
         self.notices.remove(notice_id)
         self.notice_facts.pop(notice_id, None)
 
-    def index_zone(self, zone: Zone) -> None:
-        area = zone_area(zone, self.projection)
-        band = _probe([area], [(zone.alt_lower_ft, zone.alt_upper_ft, *_FOREVER)])
+    def index_zone(self, zone: Zone, area: BaseGeometry) -> None:
+        """Index a zone over ``area``, where its rule applies (``zone_area``, in metres)."""
+        band = Probe.of([area], [(zone.alt_lower_ft, zone.alt_upper_ft, *_FOREVER)])
         if zone.kind is ZoneKind.DECONFLICTION_LINE:
             self.crossings.add(zone.id, zone.owner, band)
         else:
@@ -128,7 +128,7 @@ class Theatre:
         self, position_id: int, party: str, square: BaseGeometry, start: float, end: float
     ) -> None:
         self.positions.add(
-            position_id, party, _probe([square], [(-math.inf, math.inf, start, end)])
+            position_id, party, Probe.of([square], [(-math.inf, math.inf, start, end)])
         )
         self.position_parties[position_id] = party
 
@@ -172,7 +172,7 @@ def build(connection: Connection, agreement_id: str) -> Theatre:
     )
     _load_notices(connection, theatre)
     for zone in zone_store.zones_of(connection, [agreement_id]):
-        theatre.index_zone(zone)
+        theatre.index_zone(zone, zone_area(zone, theatre.projection))
     for row in zone_store.positions_of(connection, [agreement_id]):
         square = theatre.projection.to_metres(grid.square(row.mgrs))
         until = epoch(row.valid_until) if row.valid_until else math.inf
@@ -200,7 +200,7 @@ def _load_notices(connection: Connection, theatre: Theatre) -> None:
                 )
         metres = footprints.metres()
     if keys:
-        theatre.notices.load(np.array(keys), parties, _probe(list(metres), bands))
+        theatre.notices.load(np.array(keys), parties, Probe.of(list(metres), bands))
 
 
 class _Footprints:
@@ -293,23 +293,7 @@ def zone_area(zone: ZoneIn, projection: Projection, field: str = "zone") -> Base
 
 def band_probe(area: BaseGeometry, lower: float, upper: float, start: float, end: float) -> Probe:
     """One area with its altitude band and window, to screen the index with."""
-    return _probe([area], [(lower, upper, start, end)])
-
-
-def _probe(
-    footprints: list[BaseGeometry],
-    bands: list[tuple[float, float, float, float]],
-    party: str | None = None,
-) -> Probe:
-    columns = np.array(bands, dtype=np.float64).reshape(-1, 4)
-    return Probe(
-        np.array(footprints, dtype=object),
-        columns[:, 0],
-        columns[:, 1],
-        columns[:, 2],
-        columns[:, 3],
-        party,
-    )
+    return Probe.of([area], [(lower, upper, start, end)])
 
 
 def probe_of(notice: Notice, projection: Projection, party: str | None = None) -> Probe:
@@ -319,7 +303,7 @@ def probe_of(notice: Notice, projection: Projection, party: str | None = None) -
         np.array([shape(v.footprint) for v in volumes], dtype=object)
     )
     bands = [(v.alt_lower_ft, v.alt_upper_ft, epoch(v.start), epoch(v.end)) for v in volumes]
-    return _probe(list(shapes), bands, party)
+    return Probe.of(list(shapes), bands, party)
 
 
 @dataclass(frozen=True)

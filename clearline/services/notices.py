@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import numpy as np
 from sqlalchemy import Connection
 
 from clearline.geo.index import Minima, Probe
@@ -281,14 +280,11 @@ def _version(
         lead_s=lead_s,
         late_s=late_s,
     )
-    probe = Probe(
-        np.array(shapes, dtype=object),
-        np.array([v.alt_lower_ft for v in volumes], dtype=float),
-        np.array([v.alt_upper_ft for v in volumes], dtype=float),
-        np.array([engine.epoch(v.start) for v in volumes]),
-        np.array([engine.epoch(v.end) for v in volumes]),
-    )
-    return version, probe
+    bands = [
+        (v.alt_lower_ft, v.alt_upper_ft, engine.epoch(v.start), engine.epoch(v.end))
+        for v in volumes
+    ]
+    return version, Probe.of(shapes, bands)
 
 
 def _may_file(user: User) -> None:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection
 
@@ -21,7 +20,7 @@ from clearline.geo.index import Probe
 from clearline.geo.projection import projection
 from clearline.geo.volumes import to_geojson, volume_footprint
 from clearline.model.agreement import PartyCode
-from clearline.model.errors import invalid
+from clearline.model.errors import invalid, reason_of
 from clearline.model.notice import ActivityKind, Sharing
 from clearline.model.protocol import Protocol, Separation
 from clearline.model.user import User
@@ -73,7 +72,7 @@ def read_plan(collection: Any, protocol: Protocol) -> Plan:
                 where = ".".join(["geometry", *loc[2:]])
             else:
                 where = "properties." + (".".join(loc) or "geometry")
-            raise invalid(f"{field}.{where}", first["msg"].removeprefix("Value error, ")) from exc
+            raise invalid(f"{field}.{where}", reason_of(first)) from exc
         ids.append(str(named.id))
         facts.append(engine.NoticeFacts(named.party, named.kind, 0, Sharing.SHARED, 0.0))
         shapes.append(volume_footprint(volume, area, field))
@@ -87,11 +86,7 @@ def read_plan(collection: Any, protocol: Protocol) -> Plan:
         )
     if len(set(ids)) != len(ids):
         raise invalid("features", "every feature needs its own id")
-    columns = np.array(bands, dtype=float).reshape(-1, 4)
-    probe = Probe(
-        np.array(shapes, dtype=object), columns[:, 0], columns[:, 1], columns[:, 2], columns[:, 3]
-    )
-    return Plan(ids, facts, probe)
+    return Plan(ids, facts, Probe.of(shapes, bands))
 
 
 def check(
@@ -109,10 +104,10 @@ def check(
     plan = read_plan(collection, protocol)
     scratch = engine.Theatre("plan", (), projection(*protocol.theatre_centre))
     for key, facts in enumerate(plan.facts):
-        scratch.index_notice(key, facts, _one(plan.probe, key))
+        scratch.index_notice(key, facts, plan.probe.pick(slice(key, key + 1)))
     found: dict[str, dict[str, Any]] = {}
     for key, facts in enumerate(plan.facts):
-        probe = _one(plan.probe, key)
+        probe = plan.probe.pick(slice(key, key + 1))
         for clash in engine.screen(scratch, key, facts, probe, protocol, _never):
             other = clash.b.side.notice_id
             assert other is not None
@@ -141,17 +136,6 @@ def check_filed(
     protocol = agreement_store.protocol_in_force(connection, agreement_id)
     theatre = screen.theatre(connection, agreement_id)
     return check(collection, separation, now, protocol, theatre, user.party)
-
-
-def _one(probe: Probe, key: int) -> Probe:
-    pick = slice(key, key + 1)
-    return Probe(
-        probe.footprints[pick],
-        probe.alt_lower[pick],
-        probe.alt_upper[pick],
-        probe.start[pick],
-        probe.end[pick],
-    )
 
 
 def _never(*_: Any) -> bool:

@@ -48,7 +48,7 @@ def add_zone(
     theatre = screen.theatre(connection, agreement_id)
     area = engine.zone_area(zone, theatre.projection, field)
     stored = zone_store.insert_zone(connection, agreement_id, zone, by.id if by else None, now)
-    theatre.index_zone(stored)
+    theatre.index_zone(stored, area)
     _announce(connection, EventType.ZONE_ADDED, agreement_id, True, {"zone": _dump(stored)}, now)
     reach = engine.band_probe(area, zone.alt_lower_ft, zone.alt_upper_ft, -math.inf, math.inf)
     notices.rescreen_near(connection, theatre, reach, Minima(), now)

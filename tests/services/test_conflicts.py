@@ -15,13 +15,7 @@ from clearline.model.message import Precedence
 from clearline.model.zone import Severity
 from clearline.services.conflicts import precedence
 from tests.conftest import Line
-from tests.theatre import PALMYRA, circle, notice, square, volume
-
-
-def filed(line: Line, party: str, request: dict[str, Any]) -> dict[str, Any]:
-    answer = line.file(party, request)
-    assert answer.status_code == 201, answer.text
-    return dict(answer.json())
+from tests.theatre import PALMYRA, circle, filed, notice, square, volume
 
 
 def clash(line: Line) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:

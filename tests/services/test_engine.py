@@ -23,15 +23,9 @@ from clearline.services import demo
 from clearline.services.engine import ConflictEngine, Theatre
 from clearline.store.writer import run_now
 from tests.conftest import Line
-from tests.theatre import CENTRE, PALMYRA, T4, at, circle, notice, square, volume
+from tests.theatre import CENTRE, PALMYRA, T4, at, circle, filed, notice, square, volume
 
 GEOD = Geod(ellps="WGS84")
-
-
-def filed(line: Line, party: str, request: dict[str, Any]) -> dict[str, Any]:
-    answer = line.file(party, request)
-    assert answer.status_code == 201, answer.text
-    return dict(answer.json())
 
 
 def alerts(line: Line, party: str) -> list[dict[str, Any]]:

@@ -10,13 +10,7 @@ import pytest
 
 from clearline.clock import FixedClock
 from tests.conftest import Line
-from tests.theatre import PALMYRA, at, circle, notice, square, volume
-
-
-def filed(line: Line, party: str, request: dict[str, Any]) -> dict[str, Any]:
-    answer = line.file(party, request)
-    assert answer.status_code == 201, answer.text
-    return dict(answer.json())
+from tests.theatre import PALMYRA, at, circle, filed, notice, square, volume
 
 
 def events(line: Line, party: str, type: str, role: str = "duty_officer") -> list[dict[str, Any]]:
