@@ -30,6 +30,7 @@ from clearline.store import users as user_store
 from clearline.store.database import create_engine, database_url, migrate
 from clearline.store.writer import run_now
 from tests.theatre import Files
+from tests.tracks import Reports
 
 START = datetime(2026, 11, 22, 15, 30, tzinfo=UTC)
 
@@ -101,7 +102,7 @@ def users(engine: Engine, tokens: demo.Tokens) -> dict[str, User]:
     return run_now(engine, load)
 
 
-class Line(Files):
+class Line(Files, Reports):
     """A test client of the running app that acts as any demo user."""
 
     def __init__(self, client: TestClient, tokens: demo.Tokens) -> None:

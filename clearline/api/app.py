@@ -13,13 +13,23 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
-from clearline.api import conflicts, errors, events, ledger, lines, messages, notices, zones
+from clearline.api import (
+    conflicts,
+    errors,
+    events,
+    ledger,
+    lines,
+    messages,
+    notices,
+    tracks,
+    zones,
+)
 from clearline.api.auth import CurrentUser
 from clearline.api.runtime import Runtime
 from clearline.clock import Clock, SystemClock
 from clearline.model.user import User
 from clearline.services import conflicts as conflict_service
-from clearline.services import deadlines, line_checks
+from clearline.services import deadlines, encounters, line_checks, unknowns
 from clearline.services import notices as notice_service
 from clearline.store.database import checkpoint, create_engine, migrate
 
@@ -81,6 +91,7 @@ def create_app(
     app.include_router(notices.router)
     app.include_router(conflicts.router)
     app.include_router(zones.router)
+    app.include_router(tracks.router)
 
     @app.get("/", include_in_schema=False)
     async def index() -> RedirectResponse:
@@ -100,7 +111,8 @@ def create_app(
 
 async def watch(rt: Runtime) -> int:
     """One look at the clock: send due line checks, escalate what is overdue, move notices
-    from planned to active to ended, close conflicts whose window has passed."""
+    from planned to active to ended, close conflicts whose window has passed, screen the live
+    tracks and ask about unknown objects near a party's forces."""
     now = rt.clock.now()
 
     def step(connection: Connection) -> int:
@@ -109,6 +121,8 @@ async def watch(rt: Runtime) -> int:
             + deadlines.run(connection, now)
             + notice_service.advance(connection, now, rt.conflicts)
             + conflict_service.close_ended(connection, now)
+            + encounters.run(connection, now, rt.pictures)
+            + unknowns.run(connection, now, rt.pictures, rt.conflicts)
         )
 
     return await rt.write(step)

@@ -8,22 +8,25 @@ Handing a message to a client of the recipient party is what marks it delivered.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Literal
 
 import anyio
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
 
 from clearline.api.auth import CurrentRuntime, CurrentUser, authenticate, runtime_of
 from clearline.api.runtime import Runtime
 from clearline.api.schemas import EventPage, present
-from clearline.model.errors import ClearlineError
+from clearline.model.errors import ClearlineError, from_validation
 from clearline.model.event import Event
 from clearline.model.fields import MAX_ID
 from clearline.model.message import Message
+from clearline.model.track import TrackBatch
 from clearline.model.user import User
-from clearline.services import hotline
+from clearline.services import hotline, tracks
 from clearline.services.bus import Subscription
 from clearline.store import events as event_store
 
@@ -81,7 +84,7 @@ async def stream(
                 streams.cancel_scope.cancel()
 
             async def watch_client() -> None:
-                await _closed_by_client(websocket)
+                await _listen(websocket, rt, user)
                 streams.cancel_scope.cancel()
 
             streams.start_soon(pump)
@@ -108,10 +111,35 @@ async def _pump(
     await websocket.close(code=1013, reason="fell behind: reconnect with since")
 
 
-async def _closed_by_client(websocket: WebSocket) -> None:
-    """Returns when the client goes away, so that an idle stream does not linger."""
-    while (await websocket.receive())["type"] != "websocket.disconnect":
-        continue
+async def _listen(websocket: WebSocket, rt: Runtime, user: User) -> None:
+    """Take what the client sends (track reports) until it goes away, so that an idle stream
+    does not linger. A frame ``{"type": "tracks", "reports": [...]}`` is a ``POST /v1/tracks``
+    batch; the answer is ``{"type": "tracks.accepted", "accepted": n}`` or an error frame
+    shaped as the HTTP API's errors, and the stream stays open either way."""
+    while (frame := await websocket.receive())["type"] != "websocket.disconnect":
+        answer = await _take(rt, user, frame.get("text") or frame.get("bytes") or b"")
+        await websocket.send_text(json.dumps(answer))
+
+
+async def _take(rt: Runtime, user: User, text: str | bytes) -> dict[str, object]:
+    try:
+        frame = TrackFrame.model_validate_json(text)
+        now = rt.clock.now()
+        batch = TrackBatch(agreement_id=frame.agreement_id, reports=frame.reports)
+        taken = await rt.write(lambda c: tracks.ingest(c, user, batch, now, rt.pictures))
+    except ValidationError as exc:
+        return _error(from_validation(exc))
+    except ClearlineError as exc:
+        return _error(exc)
+    return {"type": "tracks.accepted", "accepted": taken}
+
+
+def _error(exc: ClearlineError) -> dict[str, object]:
+    return {"type": "error", "error": exc.kind, "field": exc.field, "reason": exc.reason}
+
+
+class TrackFrame(TrackBatch):
+    type: Literal["tracks"]
 
 
 async def _send(

@@ -13,7 +13,7 @@ from clearline.api.schemas import IdempotencyKey, MessageList, MessageOut, as_js
 from clearline.model.fields import MAX_ID
 from clearline.model.message import DeliveryState, Message, MessageType
 from clearline.model.user import Language
-from clearline.services import hotline, notices
+from clearline.services import hotline, notices, unknowns
 
 router = APIRouter(prefix="/v1/messages", tags=["messages"])
 
@@ -45,6 +45,7 @@ async def send(
         message, created = hotline.send(connection, user, request, now, idempotency_key)
         if created:
             notices.on_crossing_decision(connection, message, now, rt.conflicts)
+            unknowns.on_identification_reply(connection, message, now, rt.pictures)
         return message, created
 
     (message, created), receipts = await rt.write_sealed(send_and_screen)

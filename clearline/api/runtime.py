@@ -21,6 +21,7 @@ from clearline.model.user import User
 from clearline.services import ledger
 from clearline.services.bus import Bus
 from clearline.services.engine import ConflictEngine
+from clearline.services.picture import Pictures
 from clearline.store.writer import Writer
 
 T = TypeVar("T")
@@ -35,6 +36,8 @@ class Runtime:
     bus: Bus = field(default_factory=Bus)
     conflicts: ConflictEngine = field(default_factory=ConflictEngine)
     """The conflict index of every agreement, kept in memory beside the store."""
+    pictures: Pictures = field(default_factory=Pictures)
+    """The live tracks of every agreement, kept in memory beside the store."""
     writer: Writer = field(init=False)
     tokens: dict[str, tuple[User, datetime]] = field(default_factory=dict)
     """Token hashes recently seen, with their user and when they were looked up."""

@@ -31,6 +31,7 @@ from clearline.cli.options import (
     key_path,
     store,
 )
+from clearline.cli.replay import replay_command
 from clearline.cli.theatre import conflicts_app, notice_app, position_app, zone_app
 from clearline.model.agreement import Party
 from clearline.model.errors import ClearlineError
@@ -97,6 +98,7 @@ app.add_typer(notice_app, name="notice")
 app.add_typer(zone_app, name="zone")
 app.add_typer(position_app, name="position")
 app.add_typer(conflicts_app, name="conflicts")
+app.command("replay")(replay_command)
 
 SendableType = StrEnum(  # type: ignore[misc]
     "SendableType", {t.name: t.value for t in MessageType if t not in SYSTEM_TYPES}

@@ -42,6 +42,10 @@ class Projection:
         x, y = self._forward.transform(lon, lat)
         return np.asarray(x), np.asarray(y)
 
+    def lonlat(self, x: float, y: float) -> tuple[float, float]:
+        lon, lat = self._inverse.transform(x, y)
+        return float(lon), float(lat)
+
     def _forward_xy(self, xy: np.ndarray) -> np.ndarray:
         return np.column_stack(self._forward.transform(xy[:, 0], xy[:, 1]))
 

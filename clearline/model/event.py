@@ -59,6 +59,16 @@ class EventType(StrEnum):
     """A liaison officer accepted the risk, with a reason. Payload as for opened."""
     CONFLICT_CLOSED = "conflict.closed"
     """Resolved or accepted, and its window has passed. Payload as for opened."""
+    ENCOUNTER_OPENED = "encounter.opened"
+    """Tactical alerting predicts a loss of well-clear between two parties' assets. Payload:
+    ``encounter`` as this event's one party may see it; one event per party."""
+    ENCOUNTER_UPDATED = "encounter.updated"
+    """Its alert level changed. Payload as for opened."""
+    ENCOUNTER_CLOSED = "encounter.closed"
+    """No level shows any more, or a track was lost. Payload as for opened."""
+    TRACK_ATTRIBUTED = "track.attributed"
+    """An unknown object was answered "ours" or "partner force", or "not ours" by everyone
+    asked. Payload: ``track`` (id, status, owner, hostile_for). Audience: the agreement."""
 
 
 class Event(BaseModel):

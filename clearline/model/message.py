@@ -40,9 +40,12 @@ class MessageType(StrEnum):
     FREE_TEXT = "free_text"
     LINE_CHECK_MISSED = "line_check_missed"
     CONFLICT_ALERT = "conflict_alert"
+    TRACK_ALERT = "track_alert"
 
 
-SYSTEM_TYPES = frozenset({MessageType.LINE_CHECK_MISSED, MessageType.CONFLICT_ALERT})
+SYSTEM_TYPES = frozenset(
+    {MessageType.LINE_CHECK_MISSED, MessageType.CONFLICT_ALERT, MessageType.TRACK_ALERT}
+)
 """Types only the line itself raises."""
 
 REPLY_TO: dict[MessageType, MessageType] = {
@@ -205,6 +208,18 @@ class ConflictAlertBody(_Body):
     late_s: float | None = Field(default=None, gt=0)
 
 
+class TrackAlertBody(_Body):
+    """A predicted loss of well-clear between two parties' assets: when and where, with the
+    alert level; never a blind track's position or velocity."""
+
+    encounter_id: RecordId
+    level: int = Field(ge=1, le=3)
+    location: Point
+    violation_at: AwareDatetime
+    horizontal_m: int = Field(ge=0, description="Separation at the predicted entry.")
+    vertical_ft: int = Field(ge=0)
+
+
 BODY_MODELS: dict[MessageType, type[_Body]] = {
     MessageType.WARNING: WarningBody,
     MessageType.IDENTIFICATION_QUERY: IdentificationQueryBody,
@@ -219,6 +234,7 @@ BODY_MODELS: dict[MessageType, type[_Body]] = {
     MessageType.FREE_TEXT: EmptyBody,
     MessageType.LINE_CHECK_MISSED: LineCheckMissedBody,
     MessageType.CONFLICT_ALERT: ConflictAlertBody,
+    MessageType.TRACK_ALERT: TrackAlertBody,
 }
 
 

@@ -6,7 +6,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from clearline.model.message import Precedence
 from clearline.model.notice import ActivityKind
+from clearline.model.track import TrackRules
 from clearline.model.user import Language, Role
+from clearline.model.wellclear import WellClear
 
 
 def _default_deadlines() -> dict[Precedence, int]:
@@ -69,6 +71,8 @@ class Protocol(BaseModel):
         default=(34.8, 38.5),
         description="Latitude and longitude the metric projection is centred on (Syria).",
     )
+    well_clear: WellClear = Field(default_factory=WellClear)
+    tracks: TrackRules = Field(default_factory=TrackRules)
 
     @model_validator(mode="after")
     def _every_precedence_has_a_deadline(self) -> Protocol:

@@ -31,7 +31,6 @@ from clearline.model.protocol import Protocol
 from clearline.model.user import Role, User
 from clearline.model.zone import Severity, Zone
 from clearline.services import engine, hotline
-from clearline.store import agreements as agreement_store
 from clearline.store import conflicts as conflict_store
 from clearline.store import events
 from clearline.store import messages as message_store
@@ -269,12 +268,7 @@ def _alert(connection: Connection, conflict: Conflict, protocol: Protocol, now: 
         late_s=conflict.late_s or None,
     ).model_dump(mode="json", exclude_none=True)
     for other in others:
-        lines = [
-            line
-            for line in agreement_store.lines_between(connection, filer, other)
-            if line.agreement_id == conflict.agreement_id
-        ]
-        for line in lines:
+        for line in hotline.lines_in(connection, conflict.agreement_id, filer, other):
             message = hotline.send_system(
                 connection,
                 line,
@@ -290,15 +284,14 @@ def _alert(connection: Connection, conflict: Conflict, protocol: Protocol, now: 
 def _announce(connection: Connection, type: EventType, conflict_id: int, now: datetime) -> None:
     """One event per involved party, each with the conflict as that party may see it."""
     conflict = _get(connection, conflict_id)
-    for party in conflict.parties:
-        events.append(
-            connection,
-            type,
-            now,
-            conflict.agreement_id,
-            [party],
-            {"conflict": view(conflict, party, now).model_dump(mode="json")},
-        )
+    events.append_each(
+        connection,
+        type,
+        now,
+        conflict.agreement_id,
+        conflict.parties,
+        lambda party: {"conflict": view(conflict, party, now).model_dump(mode="json")},
+    )
 
 
 def _get(connection: Connection, conflict_id: int) -> Conflict:

@@ -123,29 +123,41 @@ def send_system(
     body: dict[str, Any],
     deadline_s: int,
     now: datetime,
+    on_behalf_of: str | None = None,
 ) -> Message:
-    """A message the line itself raises (line checks, alerts) to both parties of ``line``."""
+    """A message the line itself raises (line checks, alerts) to both parties of ``line``; or,
+    ``on_behalf_of`` one of them, to the other alone, which answers it as it would that party
+    (an identification query the line raises about an unknown object near that party)."""
     BODY_MODELS[type].model_validate(body)
+    to = [line.party_a, line.party_b]
+    if on_behalf_of is not None:
+        to.remove(on_behalf_of)
     message = message_store.insert(
         connection,
         NewMessage(
             agreement_id=line.agreement_id,
             line_id=line.id,
-            sender_party=None,
+            sender_party=on_behalf_of,
             sender_user=None,
             type=type,
             precedence=precedence,
             body=body,
             free_text=None,
             in_reply_to=None,
-            line_suspended=False,
+            line_suspended=not line.state.carries_traffic and on_behalf_of is not None,
         ),
-        [line.party_a, line.party_b],
+        to,
         now,
         deadline_s,
     )
     _announce(connection, EventType.MESSAGE_SENT, message, now)
     return message
+
+
+def lines_in(connection: Connection, agreement_id: str, a: str, b: str) -> list[Line]:
+    """The lines between two parties under one agreement."""
+    between = agreement_store.lines_between(connection, a, b)
+    return [line for line in between if line.agreement_id == agreement_id]
 
 
 def acknowledge(connection: Connection, user: User, message_id: int, now: datetime) -> Message:

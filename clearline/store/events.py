@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +37,20 @@ def append(
     )
     outbox(connection).append(event)
     return event
+
+
+def append_each(
+    connection: Connection,
+    type: EventType,
+    time: datetime,
+    agreement_id: str,
+    parties: Iterable[str],
+    payload_for: Callable[[str], dict[str, Any]],
+) -> None:
+    """One event per party, each with the payload that party may see (a conflict or an
+    encounter where another party's part is blind)."""
+    for party in parties:
+        append(connection, type, time, agreement_id, [party], payload_for(party))
 
 
 def since(connection: Connection, party: str, seq: int, limit: int) -> list[Event]:

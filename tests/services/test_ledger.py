@@ -26,6 +26,7 @@ from clearline.model.message import Recipient
 from clearline.services import audit, demo, ledger, merkle, signing
 from clearline.store.schema import events
 from tests.conftest import IL_RU, Line, add_il_ru, warning
+from tests.tracks import fly, jet, report, uav
 
 PARTIES = [
     ("IL", "duty_officer"),
@@ -108,7 +109,22 @@ def every_event_type(line: Line, clock: FixedClock) -> dict[str, dict[str, Any]]
     clock.advance(120)  # TR never answered it: the line raises an alert to both sides
     assert line.watch() == 1
     theatre_traffic(line, clock)
+    track_traffic(line, clock)
     return kept
+
+
+def track_traffic(line: Line, clock: FixedClock) -> None:
+    """A head-on encounter opened, raised and closed; an unknown object claimed."""
+    ok(line.report("IL", jet(clock.now())))
+    ok(line.report("TR", uav(clock.now())))
+    ok(line.report("TR", report("RADAR-1", "unknown_object", 34.7, 38.2, clock.now())))
+    fly(line, clock, 1)
+    inbox = ok(line.get("TR", "/v1/messages", box="inbox"))["messages"]
+    query = next(m for m in inbox if m["type"] == "identification_query")
+    claim = {"type": "identification_reply", "body": {"answer": "ours"}, "precedence": "IMMEDIATE"}
+    created(line.send("TR", {**claim, "to": "IL", "in_reply_to": query["id"]}))  # attributed
+    fly(line, clock, 90)  # level 2, then 3 (updated), then passed: closed
+    assert [e["state"] for e in line.encounters("IL")] == ["closed"]
 
 
 def theatre_traffic(line: Line, clock: FixedClock) -> None:

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
 from clearline.store.database import checkpoint, create_engine, database_url, migrate, sqlite_path
+from clearline.store.schema import metadata
 
 
 def test_a_plain_path_is_sqlite(tmp_path: Path) -> None:
@@ -43,10 +46,19 @@ def test_migrating_twice_changes_nothing(engine: Engine) -> None:
     with engine.connect() as connection:
         version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
         tables = set(sa.inspect(connection).get_table_names())
-    assert version == "0003"
+    assert version == "0004"
     assert {"messages", "recipients", "events", "event_audience", "lines", "tokens"} <= tables
     assert {"ledger_entries", "ledger_subtrees", "ledger_heads"} <= tables
     assert {"notices", "notice_versions", "zones", "positions", "conflicts"} <= tables
+    assert {"tracks", "track_reports", "encounters", "encounter_alerts", "track_queries"} <= tables
+
+
+def test_the_migrations_build_exactly_the_schema_the_code_uses(engine: Engine) -> None:
+    migrate(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        drift = compare_metadata(context, metadata)
+    assert drift == []
 
 
 def test_sqlite_checkpoints_only_when_asked_and_then_the_file_holds_every_commit(

@@ -1,0 +1,112 @@
+"""Tracks in (`POST /v1/tracks`), the live tracks a party may see, and encounters."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel
+from sqlalchemy import Connection
+
+from clearline.api.auth import CurrentRuntime, PartyUser
+from clearline.api.runtime import Runtime
+from clearline.model.errors import not_found
+from clearline.model.fields import MAX_ID
+from clearline.model.track import Encounter, EncounterState, Track, TrackBatch
+from clearline.services import encounters, tracks
+from clearline.services.notices import agreement_for
+from clearline.services.replay import write_daa
+from clearline.store import agreements as agreement_store
+from clearline.store import tracks as track_store
+
+router = APIRouter(prefix="/v1", tags=["tracks"])
+
+EncounterId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class Accepted(BaseModel):
+    accepted: int
+
+
+class TrackList(BaseModel):
+    tracks: list[Track]
+
+
+class EncounterList(BaseModel):
+    encounters: list[Encounter]
+
+
+@router.post("/tracks", response_model=Accepted)
+async def report(batch: TrackBatch, user: PartyUser, rt: CurrentRuntime) -> Accepted:
+    """Report up to 10,000 positions of your party's assets, or of objects your sensors see
+    (`kind: unknown_object`). Taken or refused as a whole; answers once stored.
+
+    Example: `{"reports": [{"track_id": "UAV-7", "kind": "uav", "lat": 34.55, "lon": 38.27,
+    "alt_ft": 12000, "ground_speed_kt": 110, "track_deg": 270, "time":
+    "2026-11-29T10:00:00Z", "share_with": []}]}`: `share_with` absent shares the track with
+    every party, empty keeps it blind (only the line sees it; others see only its alerts).
+    """
+    now = rt.clock.now()
+    taken = await rt.write(lambda c: tracks.ingest(c, user, batch, now, rt.pictures))
+    return Accepted(accepted=taken)
+
+
+@router.get("/tracks", response_model=TrackList)
+async def live_tracks(
+    user: PartyUser, rt: CurrentRuntime, agreement_id: str | None = None
+) -> TrackList:
+    """The live tracks your party may see: its own, and others' shared with it."""
+    now = rt.clock.now()
+
+    def seen(connection: Connection) -> list[Track]:
+        agreement = agreement_for(connection, user.party, agreement_id)
+        protocol = agreement_store.protocol_in_force(connection, agreement)
+        picture = rt.pictures.of(connection, agreement, now.timestamp())
+        return tracks.tracks_for(picture, user.party, now, protocol)
+
+    # Through the writer: the picture is only ever touched by one thread.
+    return TrackList(tracks=await rt.write(seen))
+
+
+@router.get("/encounters", response_model=EncounterList)
+async def list_encounters(
+    user: PartyUser,
+    rt: CurrentRuntime,
+    state: EncounterState | None = None,
+    limit: Annotated[int, Query(ge=1, le=1_000)] = 100,
+) -> EncounterList:
+    """Encounters your party's assets are in, newest first."""
+    now = rt.clock.now()
+
+    def seen(connection: Connection) -> list[Encounter]:
+        found = track_store.encounters_for(connection, user.party, state, limit)
+        return [_view(connection, rt, e, user.party, now.timestamp()) for e in found]
+
+    return EncounterList(encounters=await rt.write(seen))
+
+
+@router.get("/encounters/{encounter_id}/export.daa", response_class=PlainTextResponse)
+async def export(encounter_id: EncounterId, user: PartyUser, rt: CurrentRuntime) -> str:
+    """Both tracks of an encounter, second by second, as a DAIDALUS `.daa` file for
+    `clearline replay`; refused where the other party's track is blind to you."""
+    now = rt.clock.now()
+
+    def states(connection: Connection) -> str:
+        encounter = track_store.encounter(connection, encounter_id)
+        if encounter is None or user.party not in encounter.parties:
+            raise not_found("id", f"no encounter {encounter_id} involves you")
+        picture = rt.pictures.of(connection, encounter.agreement_id, now.timestamp())
+        out = io.StringIO()
+        write_daa(tracks.encounter_states(connection, picture, encounter, user.party, now), out)
+        return out.getvalue()
+
+    return await rt.write(states)
+
+
+def _view(
+    connection: Connection, rt: Runtime, encounter: Encounter, party: str, now_s: float
+) -> Encounter:
+    picture = rt.pictures.of(connection, encounter.agreement_id, now_s)
+    return encounters.view(encounter, party, picture)

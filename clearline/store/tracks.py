@@ -1,0 +1,179 @@
+"""Tracks, their reports, encounters and identification queries about unknown objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from clearline.model.message import Point
+from clearline.model.track import Encounter, EncounterState
+from clearline.store.schema import (
+    encounter_alerts,
+    encounters,
+    insert_returning_id,
+    track_queries,
+    track_reports,
+    tracks,
+)
+
+_INSERT_REPORT = track_reports.insert()
+
+
+def insert_tracks(connection: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """New tracks in one statement; their ids in the order given."""
+    statement = tracks.insert().returning(tracks.c.id, sort_by_parameter_order=True)
+    return [int(row[0]) for row in connection.execute(statement, rows)]
+
+
+def update_track(connection: Connection, track_id: int, **values: Any) -> None:
+    connection.execute(tracks.update().where(tracks.c.id == track_id).values(**values))
+
+
+def tracks_of(connection: Connection, agreement_id: str) -> list[sa.Row[Any]]:
+    query = sa.select(tracks).where(tracks.c.agreement_id == agreement_id).order_by(tracks.c.id)
+    return list(connection.execute(query))
+
+
+def track(connection: Connection, track_id: int) -> sa.Row[Any] | None:
+    return connection.execute(sa.select(tracks).where(tracks.c.id == track_id)).first()
+
+
+def add_reports(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Every report as received, in one executemany."""
+    connection.execute(_INSERT_REPORT, rows)
+
+
+def latest_reports(connection: Connection, agreement_id: str, since_s: float) -> list[sa.Row[Any]]:
+    """Each track's newest report since ``since_s``: what a restart puts back on the picture."""
+    newest = (
+        sa.select(track_reports.c.track_id, sa.func.max(track_reports.c.time_s).label("time_s"))
+        .join(tracks, tracks.c.id == track_reports.c.track_id)
+        .where(tracks.c.agreement_id == agreement_id, track_reports.c.time_s >= since_s)
+        .group_by(track_reports.c.track_id)
+        .subquery()
+    )
+    query = sa.select(track_reports).join(
+        newest,
+        (newest.c.track_id == track_reports.c.track_id)
+        & (newest.c.time_s == track_reports.c.time_s),
+    )
+    return list(connection.execute(query))
+
+
+def reports_between(
+    connection: Connection, track_ids: Iterable[int], start_s: float, end_s: float
+) -> list[sa.Row[Any]]:
+    query = (
+        sa.select(track_reports)
+        .where(
+            track_reports.c.track_id.in_(list(track_ids)),
+            track_reports.c.time_s.between(start_s, end_s),
+        )
+        .order_by(track_reports.c.time_s, track_reports.c.track_id)
+    )
+    return list(connection.execute(query))
+
+
+def insert_encounter(connection: Connection, **values: Any) -> int:
+    return insert_returning_id(connection, encounters.insert(), values)
+
+
+def update_encounter(connection: Connection, encounter_id: int, **values: Any) -> None:
+    connection.execute(encounters.update().where(encounters.c.id == encounter_id).values(**values))
+
+
+def add_alert(connection: Connection, encounter_id: int, message_id: int) -> None:
+    connection.execute(
+        encounter_alerts.insert(), {"encounter_id": encounter_id, "message_id": message_id}
+    )
+
+
+def encounter(connection: Connection, encounter_id: int) -> Encounter | None:
+    row = connection.execute(sa.select(encounters).where(encounters.c.id == encounter_id)).first()
+    return None if row is None else _encounters(connection, [row])[0]
+
+
+def open_encounters(connection: Connection, agreement_id: str) -> list[Encounter]:
+    query = sa.select(encounters).where(
+        encounters.c.agreement_id == agreement_id, encounters.c.state == EncounterState.OPEN
+    )
+    return _encounters(connection, list(connection.execute(query)))
+
+
+def encounters_for(
+    connection: Connection, party: str, state: EncounterState | None, limit: int
+) -> list[Encounter]:
+    query = sa.select(encounters).where(
+        (encounters.c.party_a == party) | (encounters.c.party_b == party)
+    )
+    if state is not None:
+        query = query.where(encounters.c.state == state)
+    query = query.order_by(encounters.c.id.desc()).limit(limit)
+    return _encounters(connection, list(connection.execute(query)))
+
+
+def insert_query(connection: Connection, **values: Any) -> None:
+    connection.execute(track_queries.insert(), values)
+
+
+def query_of_message(connection: Connection, message_id: int) -> sa.Row[Any] | None:
+    return connection.execute(
+        sa.select(track_queries).where(track_queries.c.message_id == message_id)
+    ).first()
+
+
+def queries_of(connection: Connection, track_id: int) -> list[sa.Row[Any]]:
+    query = sa.select(track_queries).where(track_queries.c.track_id == track_id)
+    return list(connection.execute(query))
+
+
+def queried(connection: Connection, agreement_id: str) -> set[tuple[int, str]]:
+    """Every (track, asking party) already queried in an agreement."""
+    query = (
+        sa.select(track_queries.c.track_id, track_queries.c.asking)
+        .join(tracks, tracks.c.id == track_queries.c.track_id)
+        .where(tracks.c.agreement_id == agreement_id)
+    )
+    return {(int(row[0]), str(row[1])) for row in connection.execute(query)}
+
+
+def answer_query(connection: Connection, message_id: int, answer: str) -> None:
+    connection.execute(
+        track_queries.update().where(track_queries.c.message_id == message_id).values(answer=answer)
+    )
+
+
+def _encounters(connection: Connection, rows: list[sa.Row[Any]]) -> list[Encounter]:
+    alerts: dict[int, list[int]] = {}
+    if rows:
+        query = (
+            sa.select(encounter_alerts)
+            .where(encounter_alerts.c.encounter_id.in_([row.id for row in rows]))
+            .order_by(encounter_alerts.c.message_id)
+        )
+        for alert in connection.execute(query):
+            alerts.setdefault(alert.encounter_id, []).append(alert.message_id)
+    return [_encounter(row, alerts.get(row.id, [])) for row in rows]
+
+
+def _encounter(row: sa.Row[Any], alert_ids: list[int]) -> Encounter:
+    return Encounter(
+        id=row.id,
+        agreement_id=row.agreement_id,
+        parties=(row.party_a, row.party_b),
+        tracks=(row.track_a, row.track_b),
+        level=row.level,
+        max_level=row.max_level,
+        violation_at=row.violation_at,
+        point=Point(lat=row.lat, lon=row.lon),
+        horizontal_m=row.horizontal_m,
+        vertical_ft=row.vertical_ft,
+        state=EncounterState(row.state),
+        opened_at=row.opened_at,
+        updated_at=row.updated_at,
+        closed_at=row.closed_at,
+        alert_ids=tuple(alert_ids),
+    )
