@@ -2,16 +2,17 @@
 
 The standard encounter: an Israeli jet flying east and a Turkish UAV flying west, head-on at
 15,000 ft north of Palmyra, 20 km apart at the fixed clock's start, closing at 450 kt: level 2
-shows after two steps (M of 2 out of 4), level 3 about 20 s later, and the pair passes at about
-43 s.
+shows at the first step, level 3 about 26 s later, and the pair passes at about 87 s.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
 from typing import Any
 
 from clearline.clock import FixedClock
+from clearline.model.wellclear import KNOT_MS
 from tests.acting import ActsAs
 
 NORTH_OF_PALMYRA = 34.70
@@ -69,10 +70,27 @@ class Reports(ActsAs):
         return list(answer.json()["encounters"])
 
 
-def fly(line: Any, clock: FixedClock, seconds: int) -> list[int]:
-    """Step the clock a second at a time, screening at each; what each watch changed."""
+def moved(report: dict[str, Any], seconds: float) -> dict[str, Any]:
+    """The same asset ``seconds`` later, flown straight on (flat earth: fine over minutes)."""
+    angle = math.radians(report["track_deg"])
+    metres = report["ground_speed_kt"] * KNOT_MS * seconds
+    lat = report["lat"] + metres * math.cos(angle) / 111_320
+    lon = report["lon"] + metres * math.sin(angle) / (111_320 * math.cos(math.radians(lat)))
+    when = datetime.fromisoformat(report["time"]) + timedelta(seconds=seconds)
+    return {**report, "lat": lat, "lon": lon, "time": when.isoformat()}
+
+
+def fly(
+    line: Any, clock: FixedClock, seconds: int, *feeds: tuple[str, dict[str, Any]]
+) -> list[int]:
+    """Step the clock a second at a time, screening at each; each feed (party, first report)
+    reports its asset again every second, as a real feed does. What each watch changed."""
     changed = []
+    start = clock.now()
     for _ in range(seconds):
         clock.advance(1)
+        for party, first in feeds:
+            elapsed = (clock.now() - start).total_seconds()
+            assert line.report(party, moved(first, elapsed)).status_code == 200
         changed.append(line.watch())
     return changed

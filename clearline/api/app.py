@@ -121,7 +121,7 @@ async def watch(rt: Runtime) -> int:
             + deadlines.run(connection, now)
             + notice_service.advance(connection, now, rt.conflicts)
             + conflict_service.close_ended(connection, now)
-            + encounters.run(connection, now, rt.pictures)
+            + encounters.run(connection, now, rt.pictures, rt.conflicts)
             + unknowns.run(connection, now, rt.pictures, rt.conflicts)
         )
 

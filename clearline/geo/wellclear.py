@@ -93,7 +93,15 @@ def raw_levels(
     or omitted when none): for a level already shown, its longer early alerting time applies,
     so that a shown alert does not drop out at the edge of its alerting time.
     """
-    time_in = times_to_volume(s, v, well_clear)
+    return levels(times_to_volume(s, v, well_clear), well_clear, shown)
+
+
+def levels(
+    time_in: Array, well_clear: WellClear, shown: ArrayLike | None = None
+) -> NDArray[np.int_]:
+    """The raw alert level from each pair's time to the volume of each level (``(n, levels)``,
+    inf where none): what ``raw_levels`` does once the volumes are entered, and what a track
+    heading into a zone or a declared position gets, with one entry time for every level."""
     previous = np.full(len(time_in), -1) if shown is None else np.asarray(shown)
     level = np.zeros(len(time_in), dtype=np.int_)
     for k, alert in enumerate(well_clear.levels, start=1):

@@ -87,6 +87,15 @@ class ObjectKind(StrEnum):
     UNKNOWN_OBJECT = "unknown_object"
 
 
+class Against(StrEnum):
+    """What a track is predicted to lose separation with (a track alert's counterpart)."""
+
+    TRACK = "track"
+    ZONE = "zone"
+    POSITION = "position"
+    NOTICE = "notice"
+
+
 class IdentificationAnswer(StrEnum):
     OURS = "ours"
     PARTNER_FORCE = "partner_force"
@@ -214,6 +223,7 @@ class TrackAlertBody(_Body):
 
     encounter_id: RecordId
     level: int = Field(ge=1, le=3)
+    against: Against
     location: Point
     violation_at: AwareDatetime
     horizontal_m: int = Field(ge=0, description="Separation at the predicted entry.")

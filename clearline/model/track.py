@@ -11,7 +11,7 @@ from typing import Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from clearline.model.agreement import PartyCode
-from clearline.model.message import ObjectKind, Point
+from clearline.model.message import Against, ObjectKind, Point
 from clearline.model.volume import MAX_ALTITUDE_FT, MIN_ALTITUDE_FT
 
 
@@ -156,16 +156,27 @@ class EncounterState(StrEnum):
     CLOSED = "closed"
 
 
+class Counterpart(BaseModel):
+    """The other side of an encounter; ``id`` is None where it is blind to the reader."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Against
+    id: int | None
+
+
 class Encounter(BaseModel):
-    """A predicted loss of well-clear between two parties' assets, as one party sees it: its own
-    track in full, the other's only by id when shared with it, never when blind."""
+    """A predicted loss of separation between a track of the first party and an object of the
+    second: a track (well-clear, DO-365), a zone, a declared position or a notice volume. As a
+    party sees it: what is blind to it shows as its party alone, never its id or movements."""
 
     model_config = ConfigDict(frozen=True)
 
     id: int
     agreement_id: str
     parties: tuple[PartyCode, PartyCode]
-    tracks: tuple[int | None, int | None]
+    track: int | None
+    counterpart: Counterpart
     level: int = Field(description="1 preventive, 2 corrective, 3 warning; 0 once closed.")
     max_level: int
     violation_at: datetime | None = Field(
@@ -179,3 +190,6 @@ class Encounter(BaseModel):
     updated_at: datetime
     closed_at: datetime | None
     alert_ids: tuple[int, ...] = ()
+    counterpart_blind: bool = Field(
+        default=False, exclude=True, description="Whether its counterpart is a blind notice."
+    )

@@ -1,7 +1,9 @@
 """Tactical alerting: once a second, every pair of different parties' tracks that can come
 close is projected forward in a straight line and checked for a loss of well-clear, DO-365's
-way (``geo.wellclear``); what an operator should be shown (``services.alerting``) opens,
-updates and closes an encounter, and both parties hear of it on their line.
+way (``geo.wellclear``); each track is also checked against other parties' zones, declared
+positions and notice volumes (``services.intrusions``). What an operator should be shown
+(``services.alerting``) opens, updates and closes an encounter, and both parties hear of it
+on their line.
 
 Only pairs across parties are screened: a party deconflicts its own assets itself. Unknown
 objects are not paired until someone claims them; until then they raise identification
@@ -10,7 +12,7 @@ queries (``services.unknowns``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -18,15 +20,16 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection
 
 from clearline.geo import pairs
-from clearline.geo.wellclear import raw_levels, times_to_volume
+from clearline.geo.wellclear import levels, times_to_volume
 from clearline.model.event import EventType
-from clearline.model.message import MessageType, Point, Precedence, TrackAlertBody
+from clearline.model.message import Against, MessageType, Point, Precedence, TrackAlertBody
 from clearline.model.protocol import Protocol
-from clearline.model.track import Encounter, EncounterState
+from clearline.model.track import Counterpart, Encounter, EncounterState
 from clearline.model.wellclear import FT_M, WellClear
-from clearline.services import hotline
+from clearline.services import hotline, intrusions
 from clearline.services.alerting import NONE_YET, AlertFilter
-from clearline.services.picture import Key, PairWatch, Picture, Pictures
+from clearline.services.engine import ConflictEngine, Theatre
+from clearline.services.picture import Key, PairWatch, Picture, Pictures, Sighting
 from clearline.store import agreements as agreement_store
 from clearline.store import events
 from clearline.store import tracks as track_store
@@ -35,48 +38,52 @@ PRECEDENCE = {3: Precedence.FLASH, 2: Precedence.IMMEDIATE, 1: Precedence.PRIORI
 """Alert level to precedence on the line: a warning (3) wakes everyone."""
 
 
-@dataclass(frozen=True)
-class _Step:
-    """What one screening found for the pairs it looked at, oriented lower track id first."""
-
-    keys: list[Key]
-    first: NDArray[np.intp]
-    second: NDArray[np.intp]
-    raw: NDArray[np.int_]
-    time_in: NDArray[np.float64]
-    position: NDArray[np.float64]
-    velocity: NDArray[np.float64]
-
-
-def run(connection: Connection, now: datetime, pictures: Pictures) -> int:
-    """One screening cycle of every agreement's tracks."""
-    return sum(
-        screen(
-            connection,
-            pictures.of(connection, agreement_id, now.timestamp()),
-            agreement_store.protocol_in_force(connection, agreement_id),
-            now,
-        )
-        for agreement_id in agreement_store.agreement_ids(connection)
-    )
-
-
-def screen(connection: Connection, picture: Picture, protocol: Protocol, now: datetime) -> int:
-    """One screening cycle of an agreement's picture; returns how many encounters changed."""
-    well_clear = protocol.well_clear
-    step = _step(picture, protocol, now)
-    found = {key: n for n, key in enumerate(step.keys)}
+def run(connection: Connection, now: datetime, pictures: Pictures, engine: ConflictEngine) -> int:
+    """One screening cycle of every agreement's tracks; how many encounters changed."""
     changed = 0
-    for key in sorted(set(found) | set(picture.watches)):
-        watch = picture.watches.get(key) or PairWatch(AlertFilter(well_clear))
-        n = found.get(key)
-        raw = int(step.raw[n]) if n is not None else 0
+    for agreement_id in agreement_store.agreement_ids(connection):
+        picture = pictures.of(connection, agreement_id, now.timestamp())
+        protocol = agreement_store.protocol_in_force(connection, agreement_id)
+        theatre = engine.theatre(connection, agreement_id)
+        changed += screen(connection, picture, protocol, now, theatre)
+    return changed
+
+
+def screen(
+    connection: Connection,
+    picture: Picture,
+    protocol: Protocol,
+    now: datetime,
+    theatre: Theatre | None = None,
+) -> int:
+    """One screening cycle of an agreement's picture: track pairs, and tracks against the
+    theatre's zones, positions and notices where a theatre is given."""
+    seen = sightings(picture, protocol, now)
+    if theatre is not None:
+        seen |= intrusions.sightings(picture, theatre, protocol, now)
+    return follow(connection, picture, protocol, seen, now)
+
+
+def follow(
+    connection: Connection,
+    picture: Picture,
+    protocol: Protocol,
+    seen: dict[Key, Sighting],
+    now: datetime,
+) -> int:
+    """Step every watched or newly alerting pair's filter and bring its encounter in line with
+    the level shown; returns how many encounters changed."""
+    well_clear = protocol.well_clear
+    changed = 0
+    for key in sorted(set(seen) | set(picture.watches)):
+        sighting = seen.get(key)
+        raw = sighting.raw if sighting is not None else 0
         if raw == 0 and key not in picture.watches:
             continue
-        picture.watches[key] = watch
+        watch = picture.watches.setdefault(key, PairWatch(AlertFilter(well_clear)))
         shown = watch.filter.step(raw, now.timestamp())
         watch.quiet = watch.quiet + 1 if raw == 0 and shown == 0 else 0
-        changed += _record(connection, picture, protocol, key, watch, step, n, now)
+        changed += _record(connection, picture, protocol, key, watch, sighting, now)
         if watch.quiet >= well_clear.n and watch.encounter_id is None:
             del picture.watches[key]
     return changed
@@ -89,16 +96,8 @@ def horizon_s(well_clear: WellClear) -> float:
     return max(level.early_alerting_time_s + level.volume.tau_s for level in well_clear.levels)
 
 
-def view(encounter: Encounter, party: str, picture: Picture) -> Encounter:
-    """As ``party`` sees it: the other party's track id only if that track is shared with it."""
-    tracks = tuple(
-        track_id if track_id is not None and picture.identities[track_id].seen_by(party) else None
-        for track_id in encounter.tracks
-    )
-    return encounter.model_copy(update={"tracks": tracks})
-
-
-def _step(picture: Picture, protocol: Protocol, now: datetime) -> _Step:
+def sightings(picture: Picture, protocol: Protocol, now: datetime) -> dict[Key, Sighting]:
+    """Every cross-party pair of tracks that raises a level now or is watched already."""
     well_clear = protocol.well_clear
     now_s = now.timestamp()
     rows = picture.live(now_s, protocol.tracks.lost_after_s)
@@ -115,22 +114,71 @@ def _step(picture: Picture, protocol: Protocol, now: datetime) -> _Step:
     ids = picture.ids[rows]
     swap = ids[i] > ids[j]
     first, second = np.where(swap, j, i), np.where(swap, i, j)
-    keys = list(zip(ids[first].tolist(), ids[second].tolist(), strict=True))
+    together = zip(ids[first].tolist(), ids[second].tolist(), strict=True)
+    keys = [(a, Against.TRACK, b) for a, b in together]
     shown = [
         watch.filter.shown_before(now_s) if (watch := picture.watches.get(k)) else NONE_YET
         for k in keys
     ]
-    s = position[first] - position[second]
-    v = velocity[first] - velocity[second]
-    return _Step(
-        keys=keys,
-        first=first,
-        second=second,
-        raw=raw_levels(s, v, well_clear, shown),
-        time_in=times_to_volume(s, v, well_clear),
-        position=position,
-        velocity=velocity,
+    s, v = position[first] - position[second], velocity[first] - velocity[second]
+    time_in = times_to_volume(s, v, well_clear)
+    raw = levels(time_in, well_clear, shown)
+    wanted = np.flatnonzero((raw > 0) | np.array([k in picture.watches for k in keys], bool))
+    seen = {}
+    for n in wanted.tolist():
+        a, b = first[n], second[n]
+        path = (position[a], velocity[a], position[b], velocity[b])
+        owner = picture.identities[keys[n][2]].owner
+        assert owner is not None, "only claimed tracks are paired"
+        seen[keys[n]] = Sighting(int(raw[n]), owner, False, _place(picture, now, time_in[n], *path))
+    return seen
+
+
+def view(encounter: Encounter, party: str, picture: Picture) -> Encounter:
+    """As ``party`` sees it: a track or notice of the other party only if shared with it."""
+    track = encounter.track
+    if track is not None and not picture.identities[track].seen_by(party):
+        track = None
+    counterpart = encounter.counterpart
+    hidden = (
+        picture.identities[counterpart.id].seen_by(party) is False
+        if counterpart.kind is Against.TRACK and counterpart.id is not None
+        else encounter.counterpart_blind and party != encounter.parties[1]
     )
+    if hidden:
+        counterpart = Counterpart(kind=counterpart.kind, id=None)
+    return encounter.model_copy(update={"track": track, "counterpart": counterpart})
+
+
+def _place(
+    picture: Picture,
+    now: datetime,
+    entries: NDArray[np.float64],
+    own_at: NDArray[np.float64],
+    own_velocity: NDArray[np.float64],
+    other_at: NDArray[np.float64],
+    other_velocity: NDArray[np.float64],
+) -> Callable[[int], dict[str, object]]:
+    """Where and when, at a shown level: the midpoint of the two at the predicted entry into
+    that level's volume (the earliest entered, if the filter holds a level the geometry no
+    longer gives), and how far apart they are then."""
+
+    def where(shown: int) -> dict[str, object]:
+        entry = entries[shown - 1] if np.isfinite(entries[shown - 1]) else np.min(entries)
+        ahead = float(entry) if np.isfinite(entry) else 0.0
+        own = own_at + own_velocity * ahead
+        other = other_at + other_velocity * ahead
+        lon, lat = picture.projection.lonlat(*((own[:2] + other[:2]) / 2))
+        gap = own - other
+        return {
+            "violation_at": now + timedelta(seconds=ahead) if np.isfinite(entry) else None,
+            "lat": lat,
+            "lon": lon,
+            "horizontal_m": float(np.hypot(gap[0], gap[1])),
+            "vertical_ft": float(abs(gap[2]) / FT_M),
+        }
+
+    return where
 
 
 def _record(
@@ -139,24 +187,24 @@ def _record(
     protocol: Protocol,
     key: Key,
     watch: PairWatch,
-    step: _Step,
-    n: int | None,
+    sighting: Sighting | None,
     now: datetime,
 ) -> int:
     """Bring the pair's encounter in line with the level shown now; 1 if it changed."""
     shown = watch.filter.shown
     if watch.encounter_id is None:
-        if shown <= 0:
+        if shown <= 0 or sighting is None:
             return 0
-        watch.encounter_id = _open(connection, picture, protocol, key, shown, step, n, now)
+        watch.encounter_id = _open(connection, picture, protocol, key, sighting, shown, now)
         return 1
-    before = track_store.encounter(connection, watch.encounter_id)
-    assert before is not None, "a watched encounter is on record"
+    before = _get(connection, watch.encounter_id)
     if shown <= 0:
         _close(connection, picture, before, now)
         watch.encounter_id = None
         return 1
-    values = _values(picture, shown, step, n, now)
+    values = {"level": shown, "updated_at": now}
+    if sighting is not None:
+        values |= sighting.where(shown)
     track_store.update_encounter(
         connection, before.id, max_level=max(before.max_level, shown), **values
     )
@@ -173,24 +221,28 @@ def _open(
     picture: Picture,
     protocol: Protocol,
     key: Key,
+    sighting: Sighting,
     shown: int,
-    step: _Step,
-    n: int | None,
     now: datetime,
 ) -> int:
-    a, b = (picture.identities[track_id] for track_id in key)
-    assert a.owner is not None and b.owner is not None, "only claimed tracks are paired"
+    track_id, kind, object_id = key
+    owner = picture.identities[track_id].owner
+    assert owner is not None, "only claimed tracks are screened"
     encounter_id = track_store.insert_encounter(
         connection,
         agreement_id=picture.agreement_id,
-        party_a=a.owner,
-        party_b=b.owner,
-        track_a=a.id,
-        track_b=b.id,
+        party_a=owner,
+        party_b=sighting.party,
+        track_id=track_id,
+        object_kind=kind,
+        object_id=object_id,
+        object_blind=sighting.blind,
+        level=shown,
         max_level=shown,
         state=EncounterState.OPEN,
         opened_at=now,
-        **_values(picture, shown, step, n, now),
+        updated_at=now,
+        **sighting.where(shown),
     )
     _alert(connection, picture, protocol, encounter_id, now)
     _announce(connection, picture, EventType.ENCOUNTER_OPENED, encounter_id, now)
@@ -209,33 +261,6 @@ def _close(connection: Connection, picture: Picture, encounter: Encounter, now: 
     _announce(connection, picture, EventType.ENCOUNTER_CLOSED, encounter.id, now)
 
 
-def _values(
-    picture: Picture, shown: int, step: _Step, n: int | None, now: datetime
-) -> dict[str, object]:
-    """Level, predicted entry and where: the midpoint of the two at the shown level's entry
-    (the earliest level entered, if the filter holds a level the geometry no longer gives)."""
-    values: dict[str, object] = {"level": shown, "updated_at": now}
-    if n is None:
-        return values
-    entries = step.time_in[n]
-    entry = entries[shown - 1] if np.isfinite(entries[shown - 1]) else np.min(entries)
-    ahead = float(entry) if np.isfinite(entry) else 0.0
-    first, second = step.first[n], step.second[n]
-    at_first = step.position[first] + step.velocity[first] * ahead
-    at_second = step.position[second] + step.velocity[second] * ahead
-    middle = (at_first + at_second) / 2
-    lon, lat = picture.projection.lonlat(middle[0], middle[1])
-    gap = at_first - at_second
-    values.update(
-        violation_at=now + timedelta(seconds=ahead) if np.isfinite(entry) else None,
-        lat=lat,
-        lon=lon,
-        horizontal_m=float(np.hypot(gap[0], gap[1])),
-        vertical_ft=float(abs(gap[2]) / FT_M),
-    )
-    return values
-
-
 def _alert(
     connection: Connection, picture: Picture, protocol: Protocol, encounter_id: int, now: datetime
 ) -> None:
@@ -245,6 +270,7 @@ def _alert(
     body = TrackAlertBody(
         encounter_id=encounter.id,
         level=encounter.level,
+        against=encounter.counterpart.kind,
         location=Point(lat=encounter.point.lat, lon=encounter.point.lon),
         violation_at=encounter.violation_at or now,
         horizontal_m=round(encounter.horizontal_m),
@@ -281,5 +307,5 @@ def _announce(
 
 def _get(connection: Connection, encounter_id: int) -> Encounter:
     found = track_store.encounter(connection, encounter_id)
-    assert found is not None, "an encounter just stored must load"
+    assert found is not None, "an encounter just stored or watched is on record"
     return found

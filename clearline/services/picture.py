@@ -7,6 +7,8 @@ export and replay, and a restart reads the newest back (``rebuild``).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -17,7 +19,7 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection
 
 from clearline.geo.projection import Projection, projection
-from clearline.model.message import ObjectKind
+from clearline.model.message import Against, ObjectKind
 from clearline.model.track import Track, TrackStatus
 from clearline.model.wellclear import FT_M, KNOT_MS
 from clearline.services.alerting import AlertFilter
@@ -26,12 +28,37 @@ from clearline.store import tracks as track_store
 from clearline.store.writer import on_rollback
 
 FPM_MS = FT_M / 60
-_COLUMNS = ("lat", "lon", "alt_ft", "east_kt", "north_kt", "vertical_rate_fpm", "time_s")
+COLUMNS = (
+    "lat",
+    "lon",
+    "alt_ft",
+    "east_kt",
+    "north_kt",
+    "vertical_rate_fpm",
+    "time_s",
+    "accuracy_m",
+)
+"""A report's numbers as the picture holds them, one row per track (accuracy NaN if none)."""
+TIME = COLUMNS.index("time_s")
 
 
 G = TypeVar("G", bound=np.generic)
-Key = tuple[int, int]
-"""A pair of tracks, lower id first."""
+Key = tuple[int, Against, int]
+"""A track and what it may lose separation with: (track, ``Against.TRACK``, track of higher
+id), or (track, zone / position / notice, its id)."""
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """What one screening step saw of a watched pair: the raw level, and how to say where and
+    when at the level shown (worked out only for pairs that show one)."""
+
+    raw: int
+    party: str
+    """The counterpart's party."""
+    blind: bool
+    """Whether the counterpart is hidden from the track's party (a blind notice)."""
+    where: Callable[[int], dict[str, object]]
 
 
 @dataclass
@@ -80,8 +107,8 @@ class Picture:
     size: int = 0
     ids: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     owner: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
-    state: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 7)))
-    """Per row: lat, lon, alt_ft, east_kt, north_kt, vertical_rate_fpm, time_s (``_COLUMNS``)."""
+    state: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, len(COLUMNS))))
+    """Per row, the newest report's ``COLUMNS``."""
     xy: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 2)))
     watches: dict[Key, PairWatch] = field(default_factory=dict)
     """Pairs tactical alerting is following (``services.encounters``)."""
@@ -109,16 +136,16 @@ class Picture:
     def update(self, track_ids: NDArray[np.int64], state: NDArray[np.float64]) -> None:
         """The newest of these reports per track, where newer than what the picture holds."""
         rows = np.fromiter((self.rows[int(t)] for t in track_ids), np.int64, len(track_ids))
-        order = np.argsort(state[:, 6], kind="stable")
+        order = np.argsort(state[:, TIME], kind="stable")
         rows, state = rows[order], state[order]
-        newer = ~(state[:, 6] < self.state[rows, 6])  # NaN (never reported) counts as older
+        newer = ~(state[:, TIME] < self.state[rows, TIME])  # NaN (never reported) counts as older
         rows, state = rows[newer], state[newer]
         self.state[rows] = state  # a later duplicate row wins: they are in time order
         self.xy[rows] = np.column_stack(self.projection.points(state[:, 1], state[:, 0]))
 
     def live(self, now_s: float, lost_after_s: float) -> NDArray[np.intp]:
         """Rows reported within ``lost_after_s`` of ``now_s``."""
-        age = now_s - self.state[: self.size, 6]
+        age = now_s - self.state[: self.size, TIME]
         return np.flatnonzero(age <= lost_after_s)
 
     def kinematics(
@@ -130,11 +157,11 @@ class Picture:
             (state[:, 3] * KNOT_MS, state[:, 4] * KNOT_MS, state[:, 5] * FPM_MS)
         )
         position = np.column_stack((self.xy[rows], state[:, 2] * FT_M))
-        return position + velocity * (now_s - state[:, 6])[:, None], velocity
+        return position + velocity * (now_s - state[:, TIME])[:, None], velocity
 
     def track(self, track_id: int) -> Track:
         identity = self.identities[track_id]
-        lat, lon, alt, east, north, vertical, time_s = self.state[self.rows[track_id]]
+        lat, lon, alt, east, north, vertical, time_s, accuracy = self.state[self.rows[track_id]]
         return Track(
             id=track_id,
             agreement_id=self.agreement_id,
@@ -150,7 +177,7 @@ class Picture:
             north_kt=north,
             vertical_rate_fpm=vertical,
             time=moment(time_s),
-            accuracy_m=None,
+            accuracy_m=None if np.isnan(accuracy) else accuracy,
             coarse=identity.coarse,
             blind=identity.blind,
             hostile_for=identity.hostile_for,
@@ -199,14 +226,14 @@ def rebuild(connection: Connection, agreement_id: str, now_s: float) -> Picture:
     for row in track_store.tracks_of(connection, agreement_id):
         picture.identify(identity_of(row))
     for encounter in track_store.open_encounters(connection, agreement_id):
-        a, b = encounter.tracks
-        assert a is not None and b is not None
-        picture.watches[(a, b)] = PairWatch(AlertFilter(protocol.well_clear), encounter.id)
+        assert encounter.track is not None and encounter.counterpart.id is not None
+        key = (encounter.track, encounter.counterpart.kind, encounter.counterpart.id)
+        picture.watches[key] = PairWatch(AlertFilter(protocol.well_clear), encounter.id)
     latest = track_store.latest_reports(connection, agreement_id, since_s)
     if latest:
         picture.update(
             np.array([row.track_id for row in latest], np.int64),
-            np.array([[getattr(row, c) for c in _COLUMNS] for row in latest], np.float64),
+            np.array([[_number(getattr(row, c)) for c in COLUMNS] for row in latest]),
         )
     return picture
 
@@ -229,6 +256,10 @@ def _resized(array: NDArray[G], capacity: int) -> NDArray[G]:
     grown = np.zeros((capacity, *array.shape[1:]), array.dtype)
     grown[: len(array)] = array
     return grown
+
+
+def _number(value: float | None) -> float:
+    return math.nan if value is None else value
 
 
 def moment(time_s: float) -> datetime:

@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from clearline.geo import grid
 from clearline.model.errors import forbidden, invalid, not_found
-from clearline.model.message import ObjectKind
+from clearline.model.message import Against, ObjectKind
 from clearline.model.protocol import Protocol
 from clearline.model.track import (
     Encounter,
@@ -202,6 +202,7 @@ def _state(report: TrackReport) -> tuple[float, ...]:
         north,
         report.vertical_rate_fpm,
         report.time.timestamp(),
+        math.nan if report.accuracy_m is None else report.accuracy_m,
     )
 
 
@@ -229,9 +230,10 @@ def encounter_states(
     which must never learn its movements."""
     if party not in encounter.parties:
         raise not_found("id", f"no encounter {encounter.id} involves you")
-    ids = [track_id for track_id in encounter.tracks if track_id is not None]
-    hidden = [i for i in ids if not picture.identities[i].seen_by(party)]
-    if hidden or len(ids) < 2:
+    if encounter.counterpart.kind is not Against.TRACK or encounter.track is None:
+        raise invalid("id", f"encounter {encounter.id} is not between two tracks")
+    ids = [i for i in (encounter.track, encounter.counterpart.id) if i is not None]
+    if len(ids) < 2 or not all(picture.identities[i].seen_by(party) for i in ids):
         raise forbidden("id", "the other party's track is blind to you: ask it for its export")
     protocol = agreement_store.protocol_in_force(connection, picture.agreement_id)
     start = encounter.opened_at.timestamp() - protocol.well_clear.lookahead_s

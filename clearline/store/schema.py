@@ -349,8 +349,10 @@ encounters = sa.Table(
     sa.Column("agreement_id", sa.ForeignKey("agreements.id"), nullable=False),
     sa.Column("party_a", sa.ForeignKey("parties.code"), nullable=False),
     sa.Column("party_b", sa.ForeignKey("parties.code"), nullable=False),
-    sa.Column("track_a", sa.ForeignKey("tracks.id"), nullable=False),
-    sa.Column("track_b", sa.ForeignKey("tracks.id"), nullable=False),
+    sa.Column("track_id", sa.ForeignKey("tracks.id"), nullable=False),
+    sa.Column("object_kind", sa.String(16), nullable=False),
+    sa.Column("object_id", Id, nullable=False),
+    sa.Column("object_blind", sa.Boolean, nullable=False),
     sa.Column("level", sa.Integer, nullable=False),
     sa.Column("max_level", sa.Integer, nullable=False),
     sa.Column("violation_at", UTCDateTime, nullable=True),
@@ -364,6 +366,8 @@ encounters = sa.Table(
     sa.Column("closed_at", UTCDateTime, nullable=True),
     sa.Index("ix_encounters_agreement_state", "agreement_id", "state"),
 )
+"""A predicted loss of separation between a track of ``party_a`` and another party's object:
+a track, a zone, a declared position or a notice (``object_kind``, ``object_id``)."""
 
 encounter_alerts = sa.Table(
     "encounter_alerts",

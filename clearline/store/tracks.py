@@ -8,8 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from clearline.model.message import Point
-from clearline.model.track import Encounter, EncounterState
+from clearline.model.message import Against, Point
+from clearline.model.track import Counterpart, Encounter, EncounterState
 from clearline.store.schema import (
     encounter_alerts,
     encounters,
@@ -164,7 +164,9 @@ def _encounter(row: sa.Row[Any], alert_ids: list[int]) -> Encounter:
         id=row.id,
         agreement_id=row.agreement_id,
         parties=(row.party_a, row.party_b),
-        tracks=(row.track_a, row.track_b),
+        track=row.track_id,
+        counterpart=Counterpart(kind=Against(row.object_kind), id=row.object_id),
+        counterpart_blind=row.object_blind,
         level=row.level,
         max_level=row.max_level,
         violation_at=row.violation_at,

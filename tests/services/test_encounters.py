@@ -12,7 +12,7 @@ from clearline.clock import FixedClock
 from clearline.model.wellclear import WellClear
 from clearline.services import replay
 from tests.conftest import Line
-from tests.tracks import fly, jet, report, uav
+from tests.tracks import fly, jet, moved, report, uav
 
 
 def alerts(line: Line, party: str) -> list[dict[str, Any]]:
@@ -36,13 +36,16 @@ def test_a_head_on_pair_opens_rises_and_closes_an_encounter(line: Line, clock: F
     assert alert["body"]["encounter_id"] == opened["id"]
     lead = (alert["body"]["violation_at"], opened["violation_at"])
     assert lead[0].startswith(lead[1][:19])
+    feeds = [("IL", jet(clock.now())), ("TR", uav(clock.now()))]
     levels = []
-    for _ in range(30):
-        fly(line, clock, 1)
+    for second in range(30):
+        fly(line, clock, 1, *[(party, moved(first, second)) for party, first in feeds])
         levels.append(line.encounters("TR")[0]["level"])
     assert levels[0] == 2 and levels[-1] == 3
     assert [a["precedence"] for a in alerts(line, "IL")] == ["IMMEDIATE", "FLASH"]
-    fly(line, clock, 40)
+    fly(line, clock, 56, *[(party, moved(first, 30)) for party, first in feeds])
+    assert line.encounters("IL")[0]["state"] == "open"  # they pass at about 87 s
+    fly(line, clock, 10, *[(party, moved(first, 86)) for party, first in feeds])
     (closed,) = line.encounters("IL")
     assert closed["state"] == "closed" and closed["level"] == 0 and closed["max_level"] == 3
     types = [e["type"] for e in line.get("TR", "/v1/events").json()["events"]]
@@ -80,9 +83,9 @@ def test_a_blind_tracks_party_is_named_but_its_track_never_shown(
     fly(line, clock, 1)
     (seen,) = line.encounters("IL")
     il_track = next(t["id"] for t in line.tracks("IL"))
-    assert seen["tracks"] == [il_track, None]
+    assert seen["track"] == il_track and seen["counterpart"] == {"kind": "track", "id": None}
     (own_view,) = line.encounters("TR")
-    assert None not in own_view["tracks"]
+    assert own_view["counterpart"]["id"] is not None
     assert [t["track_id"] for t in line.tracks("IL")] == ["F-16-1"]
     refused = line.get("IL", f"/v1/encounters/{seen['id']}/export.daa")
     assert refused.status_code == 403 and refused.json()["field"] == "id"
@@ -102,14 +105,8 @@ def test_another_partys_encounter_is_not_found(line: Line, clock: FixedClock) ->
 def test_an_exported_encounter_replays_to_the_same_alerts(
     line: Line, clock: FixedClock, tmp_path: Path
 ) -> None:
-    start = clock.now()
     head_on(line, clock)
-    for _ in range(70):  # report every second, as a real feed would
-        fly(line, clock, 1)
-        now = clock.now()
-        ahead = (now - start).total_seconds()
-        line.report("IL", jet(now, lon=38.16 + ahead * 300 * 0.5144 / 91_500))
-        line.report("TR", uav(now, lon=38.38 - ahead * 150 * 0.5144 / 91_500))
+    fly(line, clock, 70, ("IL", jet(clock.now())), ("TR", uav(clock.now())))
     (encounter,) = line.encounters("IL")
     exported = line.get("IL", f"/v1/encounters/{encounter['id']}/export.daa")
     assert exported.status_code == 200

@@ -59,6 +59,15 @@ EXAMPLE_BODIES: dict[MessageType, dict[str, Any]] = {
         "window_end": "2026-11-22T18:00:00Z",
         "late_s": 540,
     },
+    MessageType.TRACK_ALERT: {
+        "encounter_id": 3,
+        "level": 3,
+        "against": "track",
+        "location": {"lat": 34.7, "lon": 38.27},
+        "violation_at": "2026-11-22T15:31:05Z",
+        "horizontal_m": 1100,
+        "vertical_ft": 0,
+    },
 }
 
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
+
+from clearline.api.app import create_app
 from clearline.clock import FixedClock
 from clearline.geo import grid
 from tests.conftest import Line
@@ -116,3 +119,35 @@ def test_no_event_ever_carries_a_track(line: Line, clock: FixedClock) -> None:
     events = line.get("TR", "/v1/events").json()["events"]
     text = json.dumps(events)
     assert "F-16-1" not in text and str(38.16) not in text
+
+
+def test_reports_also_come_over_the_stream_with_an_answer_each(
+    line: Line, clock: FixedClock
+) -> None:
+    headers = line.headers("TR", "system")
+    with line.client.websocket_connect("/v1/stream", headers=headers) as stream:
+        stream.send_text(json.dumps({"type": "tracks", "reports": [uav(clock.now())]}))
+        assert stream.receive_json() == {"type": "tracks.accepted", "accepted": 1}
+        stale = uav(clock.now() - timedelta(minutes=5))
+        stream.send_text(json.dumps({"type": "tracks", "reports": [stale]}))
+        refused = stream.receive_json()
+        assert refused["type"] == "error" and refused["field"] == "reports.0.time"
+        stream.send_text("{not json")
+        assert stream.receive_json()["type"] == "error"
+    assert [t["track_id"] for t in line.tracks("IL")] == ["ANKA-3"]
+
+
+def test_a_restart_puts_live_tracks_and_open_encounters_back(
+    line: Line, clock: FixedClock, db_url: str, tokens: dict[str, dict[str, str]]
+) -> None:
+    line.report("IL", jet(clock.now(), accuracy_m=50))
+    line.report("TR", uav(clock.now()))
+    fly(line, clock, 1)
+    (before,) = line.encounters("IL")
+    with TestClient(create_app(db_url, clock=clock, watch_interval_s=None)) as client:
+        again = Line(client, tokens)
+        seen = {t["track_id"]: t for t in again.tracks("TR")}
+        assert set(seen) == {"F-16-1", "ANKA-3"} and seen["F-16-1"]["accuracy_m"] == 50
+        fly(again, clock, 1)
+        (after,) = again.encounters("IL")
+        assert after["id"] == before["id"] and after["state"] == "open"

@@ -64,8 +64,10 @@ def upgrade() -> None:
         sa.Column("agreement_id", sa.String(length=64), nullable=False),
         sa.Column("party_a", PARTY, nullable=False),
         sa.Column("party_b", PARTY, nullable=False),
-        sa.Column("track_a", BIG, nullable=False),
-        sa.Column("track_b", BIG, nullable=False),
+        sa.Column("track_id", BIG, nullable=False),
+        sa.Column("object_kind", sa.String(length=16), nullable=False),
+        sa.Column("object_id", BIG, nullable=False),
+        sa.Column("object_blind", sa.Boolean(), nullable=False),
         sa.Column("level", sa.Integer(), nullable=False),
         sa.Column("max_level", sa.Integer(), nullable=False),
         sa.Column("violation_at", sa.DateTime(), nullable=True),
@@ -80,8 +82,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["agreement_id"], ["agreements.id"]),
         sa.ForeignKeyConstraint(["party_a"], ["parties.code"]),
         sa.ForeignKeyConstraint(["party_b"], ["parties.code"]),
-        sa.ForeignKeyConstraint(["track_a"], ["tracks.id"]),
-        sa.ForeignKeyConstraint(["track_b"], ["tracks.id"]),
+        sa.ForeignKeyConstraint(["track_id"], ["tracks.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("encounters", schema=None) as batch_op:
