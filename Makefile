@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/hotline.py
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/conflicts.py
+	$(BIN)/python bench/tracks.py
 
 clean:
 	rm -rf $(VENV) var

@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
 
 from clearline.api.auth import CurrentRuntime, PartyUser
 from clearline.api.runtime import Runtime
-from clearline.model.errors import not_found
+from clearline.model.errors import from_validation, not_found
 from clearline.model.fields import MAX_ID
 from clearline.model.track import Encounter, EncounterState, Track, TrackBatch
 from clearline.services import encounters, tracks
@@ -38,8 +39,18 @@ class EncounterList(BaseModel):
     encounters: list[Encounter]
 
 
-@router.post("/tracks", response_model=Accepted)
-async def report(batch: TrackBatch, user: PartyUser, rt: CurrentRuntime) -> Accepted:
+_BODY_AT = "#/paths/~1v1~1tracks/post/requestBody/content/application~1json/schema"
+_BODY = TrackBatch.model_json_schema(ref_template=_BODY_AT + "/$defs/{model}")
+
+
+@router.post(
+    "/tracks",
+    response_model=Accepted,
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _BODY}}}
+    },
+)
+async def report(request: Request, user: PartyUser, rt: CurrentRuntime) -> Accepted:
     """Report up to 10,000 positions of your party's assets, or of objects your sensors see
     (`kind: unknown_object`). Taken or refused as a whole; answers once stored.
 
@@ -48,6 +59,13 @@ async def report(batch: TrackBatch, user: PartyUser, rt: CurrentRuntime) -> Acce
     "2026-11-29T10:00:00Z", "share_with": []}]}`: `share_with` absent shares the track with
     every party, empty keeps it blind (only the line sees it; others see only its alerts).
     """
+    # Parsed and validated in one pass by pydantic, off the event loop: a third faster than
+    # FastAPI's json.loads then validate, which would hold the loop for 50 ms a batch.
+    body = await request.body()
+    try:
+        batch = await run_in_threadpool(TrackBatch.model_validate_json, body)
+    except ValidationError as exc:
+        raise from_validation(exc) from None
     now = rt.clock.now()
     taken = await rt.write(lambda c: tracks.ingest(c, user, batch, now, rt.pictures))
     return Accepted(accepted=taken)

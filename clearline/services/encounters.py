@@ -34,6 +34,8 @@ from clearline.store import agreements as agreement_store
 from clearline.store import events
 from clearline.store import tracks as track_store
 
+MOVED_S = 2.0
+"""An open encounter's predicted entry is rewritten when it moves by more than this."""
 PRECEDENCE = {3: Precedence.FLASH, 2: Precedence.IMMEDIATE, 1: Precedence.PRIORITY}
 """Alert level to precedence on the line: a warning (3) wakes everyone."""
 
@@ -190,30 +192,52 @@ def _record(
     sighting: Sighting | None,
     now: datetime,
 ) -> int:
-    """Bring the pair's encounter in line with the level shown now; 1 if it changed."""
+    """Bring the pair's encounter in line with the level shown now; 1 if it changed. The
+    record is written only when the level changes or the predicted entry moves by more than
+    ``MOVED_S``: a steady encounter costs nothing a second."""
     shown = watch.filter.shown
     if watch.encounter_id is None:
         if shown <= 0 or sighting is None:
             return 0
-        watch.encounter_id = _open(connection, picture, protocol, key, sighting, shown, now)
+        values = {"level": shown, "updated_at": now, **sighting.where(shown)}
+        watch.encounter_id = _open(connection, picture, protocol, key, sighting, values, now)
+        watch.level = watch.max_level = shown
+        watch.violation_at = _moment(values)
         return 1
-    before = _get(connection, watch.encounter_id)
     if shown <= 0:
-        _close(connection, picture, before, now)
-        watch.encounter_id = None
+        _close(connection, picture, watch.encounter_id, now)
+        watch.encounter_id, watch.level = None, 0
         return 1
     values = {"level": shown, "updated_at": now}
     if sighting is not None:
         values |= sighting.where(shown)
-    track_store.update_encounter(
-        connection, before.id, max_level=max(before.max_level, shown), **values
-    )
-    if shown == before.level:
+    if shown == watch.level and not _moved(watch.violation_at, _moment(values)):
         return 0
-    if shown > before.max_level:
-        _alert(connection, picture, protocol, before.id, now)
-    _announce(connection, picture, EventType.ENCOUNTER_UPDATED, before.id, now)
+    raised = shown > watch.max_level
+    watch.max_level = max(watch.max_level, shown)
+    if "violation_at" in values:
+        watch.violation_at = _moment(values)
+    track_store.update_encounter(
+        connection, watch.encounter_id, max_level=watch.max_level, **values
+    )
+    if shown == watch.level:
+        return 0
+    watch.level = shown
+    if raised:
+        _alert(connection, picture, protocol, watch.encounter_id, now)
+    _announce(connection, picture, EventType.ENCOUNTER_UPDATED, watch.encounter_id, now)
     return 1
+
+
+def _moment(values: dict[str, object]) -> datetime | None:
+    moment = values.get("violation_at")
+    return moment if isinstance(moment, datetime) else None
+
+
+def _moved(before: datetime | None, now: datetime | None) -> bool:
+    if before is None or now is None:
+        return before is not now
+    return abs((now - before).total_seconds()) > MOVED_S
 
 
 def _open(
@@ -222,7 +246,7 @@ def _open(
     protocol: Protocol,
     key: Key,
     sighting: Sighting,
-    shown: int,
+    values: dict[str, object],
     now: datetime,
 ) -> int:
     track_id, kind, object_id = key
@@ -237,28 +261,26 @@ def _open(
         object_kind=kind,
         object_id=object_id,
         object_blind=sighting.blind,
-        level=shown,
-        max_level=shown,
+        max_level=values["level"],
         state=EncounterState.OPEN,
         opened_at=now,
-        updated_at=now,
-        **sighting.where(shown),
+        **values,
     )
     _alert(connection, picture, protocol, encounter_id, now)
     _announce(connection, picture, EventType.ENCOUNTER_OPENED, encounter_id, now)
     return encounter_id
 
 
-def _close(connection: Connection, picture: Picture, encounter: Encounter, now: datetime) -> None:
+def _close(connection: Connection, picture: Picture, encounter_id: int, now: datetime) -> None:
     track_store.update_encounter(
         connection,
-        encounter.id,
+        encounter_id,
         level=0,
         state=EncounterState.CLOSED,
         closed_at=now,
         updated_at=now,
     )
-    _announce(connection, picture, EventType.ENCOUNTER_CLOSED, encounter.id, now)
+    _announce(connection, picture, EventType.ENCOUNTER_CLOSED, encounter_id, now)
 
 
 def _alert(

@@ -28,17 +28,7 @@ from clearline.store import tracks as track_store
 from clearline.store.writer import on_rollback
 
 FPM_MS = FT_M / 60
-COLUMNS = (
-    "lat",
-    "lon",
-    "alt_ft",
-    "east_kt",
-    "north_kt",
-    "vertical_rate_fpm",
-    "time_s",
-    "accuracy_m",
-)
-"""A report's numbers as the picture holds them, one row per track (accuracy NaN if none)."""
+COLUMNS = track_store.STATE_COLUMNS
 TIME = COLUMNS.index("time_s")
 
 
@@ -67,6 +57,10 @@ class PairWatch:
 
     filter: AlertFilter
     encounter_id: int | None = None
+    level: int = 0
+    """The level on record, and the highest it reached: what a step compares against."""
+    max_level: int = 0
+    violation_at: datetime | None = None
     quiet: int = 0
     """Steps in a row with nothing raw and nothing shown: past N of M-of-N, the watch ends."""
 
@@ -228,7 +222,13 @@ def rebuild(connection: Connection, agreement_id: str, now_s: float) -> Picture:
     for encounter in track_store.open_encounters(connection, agreement_id):
         assert encounter.track is not None and encounter.counterpart.id is not None
         key = (encounter.track, encounter.counterpart.kind, encounter.counterpart.id)
-        picture.watches[key] = PairWatch(AlertFilter(protocol.well_clear), encounter.id)
+        picture.watches[key] = PairWatch(
+            AlertFilter(protocol.well_clear),
+            encounter.id,
+            encounter.level,
+            encounter.max_level,
+            encounter.violation_at,
+        )
     latest = track_store.latest_reports(connection, agreement_id, since_s)
     if latest:
         picture.update(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
+from numpy.typing import NDArray
 from sqlalchemy import Connection
 
 from clearline.model.message import Against, Point
@@ -19,7 +22,19 @@ from clearline.store.schema import (
     tracks,
 )
 
-_INSERT_REPORT = track_reports.insert()
+REPORT_COLUMNS = tuple(column.name for column in track_reports.columns)
+STATE_COLUMNS = (
+    "lat",
+    "lon",
+    "alt_ft",
+    "east_kt",
+    "north_kt",
+    "vertical_rate_fpm",
+    "time_s",
+    "accuracy_m",
+)
+"""A report's numbers in the order the live picture holds them, one row per track (accuracy
+NaN where none): ``add_reports`` takes them so."""
 
 
 def insert_tracks(connection: Connection, rows: list[dict[str, Any]]) -> list[int]:
@@ -41,9 +56,21 @@ def track(connection: Connection, track_id: int) -> sa.Row[Any] | None:
     return connection.execute(sa.select(tracks).where(tracks.c.id == track_id)).first()
 
 
-def add_reports(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Every report as received, in one executemany."""
-    connection.execute(_INSERT_REPORT, rows)
+def add_reports(
+    connection: Connection, track_ids: NDArray[np.int64], state: NDArray[np.float64]
+) -> None:
+    """Every report as received: ``state`` rows hold the picture's ``COLUMNS`` (accuracy NaN
+    where none). One executemany through the driver: SQLAlchemy's per-row parameter handling
+    cost more than the insert itself at 10,000 rows."""
+    order = [STATE_COLUMNS.index(column) for column in REPORT_COLUMNS[1:]]
+    rows = [
+        (track_id, *(None if math.isnan(value) else value for value in values))
+        for track_id, values in zip(track_ids.tolist(), state[:, order].tolist(), strict=True)
+    ]
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    columns = ", ".join(REPORT_COLUMNS)
+    marks = ", ".join([mark] * len(REPORT_COLUMNS))
+    connection.exec_driver_sql(f"INSERT INTO track_reports ({columns}) VALUES ({marks})", rows)
 
 
 def latest_reports(connection: Connection, agreement_id: str, since_s: float) -> list[sa.Row[Any]]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from clearline.clock import FixedClock
 from tests.conftest import Line
 from tests.tracks import fly, jet, report
@@ -64,11 +66,14 @@ def test_an_unknown_near_a_partys_aircraft_raises_a_query(line: Line, clock: Fix
     assert [q["sender_party"] for q in queries(line, "TR")] == ["IL"]
 
 
-def test_ours_attaches_the_object_to_the_answering_party(line: Line, clock: FixedClock) -> None:
+@pytest.mark.parametrize("word", ["ours", "partner_force"])
+def test_a_claim_attaches_the_object_to_the_answering_party(
+    line: Line, clock: FixedClock, word: str
+) -> None:
     line.post("IL", "/v1/positions", json=T4_BASE)
     line.report("TR", drone(clock))
     fly(line, clock, 1)
-    answer(line, queries(line, "TR")[0], "ours")
+    answer(line, queries(line, "TR")[0], word)
     (track,) = line.tracks("TR")
     assert track["owner"] == "TR" and track["status"] == "attributed"
     events = line.get("IL", "/v1/events").json()["events"]
@@ -100,3 +105,18 @@ def test_an_unanswered_query_escalates_like_any_message(line: Line, clock: Fixed
     line.watch()
     events = line.get("TR", "/v1/events").json()["events"]
     assert "message.escalated" in [e["type"] for e in events]
+
+
+def test_a_claimed_object_is_screened_as_its_claimants(line: Line, clock: FixedClock) -> None:
+    line.post("IL", "/v1/positions", json=T4_BASE)
+    line.report("TR", drone(clock))
+    fly(line, clock, 1)
+    assert line.encounters("IL") == []
+    answer(line, queries(line, "TR")[0], "ours")
+    towards = {"ground_speed_kt": 200, "track_deg": 90, "alt_ft": 3_000}
+    line.report("IL", report("HERON-2", "uav", 34.58, 37.67, clock.now(), **towards))
+    line.report("TR", drone(clock))
+    fly(line, clock, 1)
+    (encounter,) = line.encounters("IL")
+    assert set(encounter["parties"]) == {"IL", "TR"}
+    assert encounter["counterpart"]["kind"] == "track"
