@@ -81,7 +81,7 @@ from rich.console import Console
 from rich.table import Column, Table
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection
-from sqlalchemy.engine import Engine
+from stores import PARTIES, Store, open_store
 from timing import Latency
 
 from clearline.geo.index import TOLERANCE_M, Minima, Probe
@@ -94,7 +94,6 @@ from clearline.services import demo, engine, notices
 from clearline.services.notices import _version
 from clearline.store import database
 from clearline.store import notices as notice_store
-from clearline.store import users as user_store
 from clearline.store.schema import conflicts as conflict_table
 from clearline.store.writer import run_now
 
@@ -107,7 +106,6 @@ KM_PER_DEGREE = 111.32
 SPREAD_S = 7 * 86_400
 NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 """A fixed clock: the theatre, and so every figure but the timings, is the same on any day."""
-PARTIES = (demo.ISRAEL.code, demo.TURKEY.code)
 KINDS = tuple(ActivityKind)
 WARM_UP = 20
 STORE_WARM_UP = 5
@@ -296,32 +294,6 @@ def load_in_memory(filed: list[Filed], protocol: Protocol) -> tuple[engine.Theat
 
 
 # -- the store -------------------------------------------------------------------------------
-
-
-@dataclass
-class Store:
-    engine: Engine
-    path: Path
-    users: dict[str, User]
-
-    def megabytes(self) -> float:
-        """The database and its write-ahead log."""
-        files = self.path.parent.glob(self.path.name + "*")
-        return sum(p.stat().st_size for p in files) / 1e6
-
-
-def open_store(db: Path) -> Store:
-    """A fresh, migrated SQLite store with the demo agreement; each party's duty officer."""
-    store_engine = database.create_engine(database.database_url(str(db)))
-    database.migrate(store_engine)
-    users: dict[str, User] = {}
-    with store_engine.begin() as connection:
-        demo.create_demo(connection, NOW)
-        for party in PARTIES:
-            user = user_store.user_by_name(connection, f"{party.lower()}-duty-officer")
-            assert user is not None, "the demo has a duty officer per party"
-            users[party] = user
-    return Store(store_engine, db, users)
 
 
 def write_notices(store: Store, drawn: list[Drawn]) -> float:
@@ -564,7 +536,7 @@ def measure(volumes: int, args: argparse.Namespace, workdir: Path) -> SizeResult
     began = time.perf_counter()
     protocol = Protocol()
     rng = np.random.default_rng([args.seed, volumes])
-    store = open_store(workdir / f"line-{volumes}.db")
+    store = open_store(workdir / f"line-{volumes}.db", NOW, "duty-officer")
     try:
         note(f"N = {volumes:,}: drawing the volumes, checked and projected as filed …")
         drawn = draw_theatre(rng, volumes, store.users, protocol)

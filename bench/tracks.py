@@ -18,7 +18,7 @@ What it measures, for each size M of ``--sizes`` (1,000 and 10,000 live tracks):
   the new time) goes on the picture by ``Picture.update`` (timed apart), then
   ``services.encounters.screen`` runs in one transaction of its own by
   ``store.writer.run_now``, with the conflict engine's theatre of the agreement, as the
-  server's watch (``encounters.run``) does once a second: track pairs pruned by
+  server's watch (``tactical.run``) does once a second: track pairs pruned by
   ``geo.pairs.candidates`` (swept boxes in an STRtree) and their DO-365 well-clear levels in
   numpy (``geo.wellclear``); every track's path against the theatre's zones, declared
   positions and notices (``services.intrusions``; the bench files none, so those indexes are
@@ -28,7 +28,7 @@ What it measures, for each size M of ``--sizes`` (1,000 and 10,000 live tracks):
   max of ``screen`` itself (the verdict), and of the whole transaction with its commit to
   disk; per cycle, candidate pairs, alerting pairs (raw level > 0), pairs watched and
   encounters open. The parts are timed alone on the same picture each cycle, before the
-  screen: ``pairs.candidates`` (with the arguments the screen gives it, from the live rows),
+  screen: ``encounters.candidates`` (the live rows and ``geo.pairs.candidates`` on them),
   ``wellclear.raw_levels`` on its pairs, ``encounters.sightings`` (both, and the pairs to
   follow) and ``intrusions.sightings``, so that what the screen spends beyond them (filters
   and store) shows.
@@ -98,26 +98,23 @@ from typing import Any
 import httpx
 import numpy as np
 import shapely
-import sqlalchemy as sa
 from hotline import clearline_server, cpu_seconds
 from numpy.typing import NDArray
 from rich.console import Console
 from rich.table import Column, Table
 from sqlalchemy import Connection
+from stores import PARTIES, Store, open_store
 from timing import Latency
 
-from clearline.geo import pairs
 from clearline.geo.wellclear import raw_levels
 from clearline.model.message import ObjectKind
 from clearline.model.protocol import Protocol
 from clearline.model.track import TrackBatch
-from clearline.model.user import User
 from clearline.model.wellclear import FT_M, KNOT_MS, WellClear
 from clearline.services import demo, encounters, engine, intrusions, tracks
 from clearline.services.picture import COLUMNS, Picture, Pictures
 from clearline.store import agreements as agreement_store
 from clearline.store import database
-from clearline.store import users as user_store
 from clearline.store.schema import encounter_alerts
 from clearline.store.schema import encounters as encounter_table
 from clearline.store.writer import run_now
@@ -131,7 +128,6 @@ BATCH = 10_000
 """Reports a ``POST /v1/tracks`` may carry, and what each batch here carries."""
 T0 = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 """A fixed clock: the theatre, and so every figure but the timings, is the same on any day."""
-PARTIES = (demo.ISRAEL.code, demo.TURKEY.code)
 KINDS: tuple[tuple[ObjectKind, float, tuple[float, float], tuple[float, float]], ...] = (
     # kind, share, speed kt, altitude ft
     (ObjectKind.FIXED_WING, 0.25, (200, 500), (5_000, 40_000)),
@@ -253,43 +249,11 @@ def draw_traffic(rng: np.random.Generator, m: int, parties: tuple[str, ...]) -> 
 # -- the store -------------------------------------------------------------------------------
 
 
-@dataclass
-class Store:
-    engine: sa.Engine
-    path: Path
-    systems: dict[str, User]
-
-    def megabytes(self) -> float:
-        """The database and its write-ahead log."""
-        files = self.path.parent.glob(self.path.name + "*")
-        return sum(p.stat().st_size for p in files) / 1e6
-
-    def count(self, table: sa.Table) -> int:
-        with self.engine.connect() as connection:
-            found = connection.execute(sa.select(sa.func.count()).select_from(table)).one()[0]
-            connection.rollback()
-        return int(found)
-
-
-def open_store(db: Path) -> Store:
-    """A fresh, migrated SQLite store with the demo agreement; each party's system user."""
-    store_engine = database.create_engine(database.database_url(str(db)))
-    database.migrate(store_engine)
-    systems: dict[str, User] = {}
-    with store_engine.begin() as connection:
-        demo.create_demo(connection, T0)
-        for party in PARTIES:
-            user = user_store.user_by_name(connection, f"{party.lower()}-system")
-            assert user is not None, "the demo has a system user per party"
-            systems[party] = user
-    return Store(store_engine, db, systems)
-
-
 def ingest_now(
     store: Store, party: str, body: dict[str, Any], now: datetime, pictures: Pictures
 ) -> int:
     batch = TrackBatch.model_validate(body)
-    user = store.systems[party]
+    user = store.users[party]
     return run_now(store.engine, lambda c: tracks.ingest(c, user, batch, now, pictures))
 
 
@@ -304,26 +268,6 @@ def first_reports(store: Store, traffic: Traffic, pictures: Pictures) -> None:
 
 
 # -- screening cycles ------------------------------------------------------------------------
-
-
-def candidates(
-    picture: Picture, protocol: Protocol, now_s: float
-) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
-    """``pairs.candidates`` with the arguments ``encounters.screen`` gives it (timed by the
-    caller), and the positions and velocities the pairs index."""
-    well_clear = protocol.well_clear
-    rows = picture.live(now_s, protocol.tracks.lost_after_s)
-    rows = rows[picture.owner[rows] >= 0]
-    position, velocity = picture.kinematics(rows, now_s)
-    i, j = pairs.candidates(
-        position,
-        velocity,
-        picture.owner[rows],
-        encounters.horizon_s(well_clear),
-        max(level.volume.horizontal_m for level in well_clear.levels),
-        max(level.volume.vertical_ft for level in well_clear.levels) * FT_M,
-    )
-    return i, j, position, velocity
 
 
 @dataclass
@@ -354,7 +298,7 @@ class Line:
         return now, time.perf_counter() - t0
 
     def screen(self, connection: Connection, now: datetime) -> int:
-        """``encounters.screen`` as the watch's ``encounters.run`` calls it (without the
+        """``encounters.screen`` as the watch's ``tactical.run`` calls it (without the
         theatre if ``pairs_only``)."""
         if self.pairs_only:
             return encounters.screen(connection, self.picture, self.protocol, now)
@@ -384,7 +328,7 @@ def one_cycle(line: Line, k: int, result: Cycles | None) -> None:
     now, update_s = line.move(k)
     now_s = now.timestamp()
     t0 = time.perf_counter()
-    i, j, position, velocity = candidates(picture, protocol, now_s)
+    _, position, velocity, (i, j) = encounters.candidates(picture, protocol, now_s)
     pairs_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     raw_levels(position[i] - position[j], velocity[i] - velocity[j], protocol.well_clear)
@@ -591,9 +535,8 @@ def baseline(
     """The plain loop on ``sample`` IL–TR pairs drawn from the live tracks at ``now_s``, scaled
     to all of them; checked against ``raw_levels`` there and on every candidate pair."""
     well_clear = protocol.well_clear
-    i, j, position, velocity = candidates(picture, protocol, now_s)
-    rows = picture.live(now_s, protocol.tracks.lost_after_s)
-    owner = picture.owner[rows[picture.owner[rows] >= 0]]
+    rows, position, velocity, (i, j) = encounters.candidates(picture, protocol, now_s)
+    owner = picture.owner[rows]
     codes = [picture.codes[p] for p in PARTIES]
     il, tr = np.flatnonzero(owner == codes[0]), np.flatnonzero(owner == codes[1])
     rng = np.random.default_rng([seed, len(owner), 1])
@@ -686,7 +629,7 @@ def measure(m: int, args: argparse.Namespace, workdir: Path, profile: int) -> Si
     """Everything at one size, on a store of its own."""
     began = time.perf_counter()
     rng = np.random.default_rng([args.seed, m])
-    store = open_store(workdir / f"tracks-{m}.db")
+    store = open_store(workdir / f"tracks-{m}.db", T0, "system")
     try:
         note(f"M = {m:,}: first reports through tracks.ingest …")
         traffic = draw_traffic(rng, m, PARTIES)
@@ -765,9 +708,9 @@ def encoded(traffic: Traffic, seconds: float, when: datetime) -> bytes:
 def ingest_in_process(traffic: Traffic, batches: int, workdir: Path) -> tuple[Latency, ...]:
     """Parse + validate, and ``tracks.ingest`` in a transaction, batch by batch (the first,
     which creates the tracks, apart) on a fresh store with a fixed clock."""
-    store = open_store(workdir / "ingest.db")
+    store = open_store(workdir / "ingest.db", T0, "system")
     pictures = Pictures()
-    user = store.systems[PARTIES[0]]
+    user = store.users[PARTIES[0]]
     parse_s: list[float] = []
     ingest_s: list[float] = []
     first: list[float] = []

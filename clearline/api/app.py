@@ -29,7 +29,7 @@ from clearline.api.runtime import Runtime
 from clearline.clock import Clock, SystemClock
 from clearline.model.user import User
 from clearline.services import conflicts as conflict_service
-from clearline.services import deadlines, encounters, line_checks, unknowns
+from clearline.services import deadlines, line_checks, tactical
 from clearline.services import notices as notice_service
 from clearline.store.database import checkpoint, create_engine, migrate
 
@@ -121,8 +121,7 @@ async def watch(rt: Runtime) -> int:
             + deadlines.run(connection, now)
             + notice_service.advance(connection, now, rt.conflicts)
             + conflict_service.close_ended(connection, now)
-            + encounters.run(connection, now, rt.pictures, rt.conflicts)
-            + unknowns.run(connection, now, rt.pictures, rt.conflicts)
+            + tactical.run(connection, now, rt.pictures, rt.conflicts)
         )
 
     return await rt.write(step)

@@ -28,9 +28,8 @@ from clearline.model.track import Counterpart, Encounter, EncounterState
 from clearline.model.wellclear import FT_M, WellClear
 from clearline.services import hotline, intrusions
 from clearline.services.alerting import NONE_YET, AlertFilter
-from clearline.services.engine import ConflictEngine, Theatre
-from clearline.services.picture import Key, PairWatch, Picture, Pictures, Sighting
-from clearline.store import agreements as agreement_store
+from clearline.services.engine import Theatre
+from clearline.services.picture import Key, PairWatch, Picture, Sighting
 from clearline.store import events
 from clearline.store import tracks as track_store
 
@@ -38,17 +37,6 @@ MOVED_S = 2.0
 """An open encounter's predicted entry is rewritten when it moves by more than this."""
 PRECEDENCE = {3: Precedence.FLASH, 2: Precedence.IMMEDIATE, 1: Precedence.PRIORITY}
 """Alert level to precedence on the line: a warning (3) wakes everyone."""
-
-
-def run(connection: Connection, now: datetime, pictures: Pictures, engine: ConflictEngine) -> int:
-    """One screening cycle of every agreement's tracks; how many encounters changed."""
-    changed = 0
-    for agreement_id in agreement_store.agreement_ids(connection):
-        picture = pictures.of(connection, agreement_id, now.timestamp())
-        protocol = agreement_store.protocol_in_force(connection, agreement_id)
-        theatre = engine.theatre(connection, agreement_id)
-        changed += screen(connection, picture, protocol, now, theatre)
-    return changed
 
 
 def screen(
@@ -102,17 +90,7 @@ def sightings(picture: Picture, protocol: Protocol, now: datetime) -> dict[Key, 
     """Every cross-party pair of tracks that raises a level now or is watched already."""
     well_clear = protocol.well_clear
     now_s = now.timestamp()
-    rows = picture.live(now_s, protocol.tracks.lost_after_s)
-    rows = rows[picture.owner[rows] >= 0]
-    position, velocity = picture.kinematics(rows, now_s)
-    i, j = pairs.candidates(
-        position,
-        velocity,
-        picture.owner[rows],
-        horizon_s(well_clear),
-        max(level.volume.horizontal_m for level in well_clear.levels),
-        max(level.volume.vertical_ft for level in well_clear.levels) * FT_M,
-    )
+    rows, position, velocity, (i, j) = candidates(picture, protocol, now_s)
     ids = picture.ids[rows]
     swap = ids[i] > ids[j]
     first, second = np.where(swap, j, i), np.where(swap, i, j)
@@ -134,6 +112,26 @@ def sightings(picture: Picture, protocol: Protocol, now: datetime) -> dict[Key, 
         assert owner is not None, "only claimed tracks are paired"
         seen[keys[n]] = Sighting(int(raw[n]), owner, False, _place(picture, now, time_in[n], *path))
     return seen
+
+
+def candidates(
+    picture: Picture, protocol: Protocol, now_s: float
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64], pairs.Pairs]:
+    """The live claimed tracks' rows, positions and velocities at ``now_s``, and the pairs of
+    them (indexes into those) that can come close enough to raise a level."""
+    well_clear = protocol.well_clear
+    rows = picture.live(now_s, protocol.tracks.lost_after_s)
+    rows = rows[picture.owner[rows] >= 0]
+    position, velocity = picture.kinematics(rows, now_s)
+    found = pairs.candidates(
+        position,
+        velocity,
+        picture.owner[rows],
+        horizon_s(well_clear),
+        max(level.volume.horizontal_m for level in well_clear.levels),
+        max(level.volume.vertical_ft for level in well_clear.levels) * FT_M,
+    )
+    return rows, position, velocity, found
 
 
 def view(encounter: Encounter, party: str, picture: Picture) -> Encounter:

@@ -29,26 +29,14 @@ from clearline.model.message import (
 from clearline.model.protocol import Protocol
 from clearline.model.track import TrackStatus
 from clearline.services import hotline
-from clearline.services.engine import ConflictEngine, Theatre
+from clearline.services.engine import Theatre
 from clearline.services.picture import Picture, Pictures
-from clearline.store import agreements as agreement_store
 from clearline.store import events
 from clearline.store import tracks as track_store
 
 CLAIMS = frozenset({IdentificationAnswer.OURS, IdentificationAnswer.PARTNER_FORCE})
 ANY_HEIGHT_FT = 1e9
 """Nearness to a party's forces is horizontal: a drone above a position is near it."""
-
-
-def run(connection: Connection, now: datetime, pictures: Pictures, engine: ConflictEngine) -> int:
-    """Ask about every unknown object newly near a party's forces; returns queries raised."""
-    asked = 0
-    for agreement_id in agreement_store.agreement_ids(connection):
-        picture = pictures.of(connection, agreement_id, now.timestamp())
-        protocol = agreement_store.protocol_in_force(connection, agreement_id)
-        theatre = engine.theatre(connection, agreement_id)
-        asked += ask(connection, picture, theatre, protocol, now)
-    return asked
 
 
 def ask(
