@@ -170,7 +170,7 @@ class Picture:
             east_kt=east,
             north_kt=north,
             vertical_rate_fpm=vertical,
-            time=moment(time_s),
+            time=_moment(time_s),
             accuracy_m=None if np.isnan(accuracy) else accuracy,
             coarse=identity.coarse,
             blind=identity.blind,
@@ -218,7 +218,7 @@ def rebuild(connection: Connection, agreement_id: str, now_s: float) -> Picture:
     since_s = now_s - protocol.tracks.lost_after_s
     picture = Picture(agreement_id, projection(*protocol.theatre_centre))
     for row in track_store.tracks_of(connection, agreement_id):
-        picture.identify(identity_of(row))
+        picture.identify(_identity_of(row))
     for encounter in track_store.open_encounters(connection, agreement_id):
         assert encounter.track is not None and encounter.counterpart.id is not None
         key = (encounter.track, encounter.counterpart.kind, encounter.counterpart.id)
@@ -238,7 +238,7 @@ def rebuild(connection: Connection, agreement_id: str, now_s: float) -> Picture:
     return picture
 
 
-def identity_of(row: sa.Row[Any]) -> Identity:
+def _identity_of(row: sa.Row[Any]) -> Identity:
     return Identity(
         id=row.id,
         reporter=row.reporter,
@@ -262,5 +262,5 @@ def _number(value: float | None) -> float:
     return math.nan if value is None else value
 
 
-def moment(time_s: float) -> datetime:
+def _moment(time_s: float) -> datetime:
     return datetime.fromtimestamp(time_s, UTC)

@@ -52,10 +52,6 @@ def tracks_of(connection: Connection, agreement_id: str) -> list[sa.Row[Any]]:
     return list(connection.execute(query))
 
 
-def track(connection: Connection, track_id: int) -> sa.Row[Any] | None:
-    return connection.execute(sa.select(tracks).where(tracks.c.id == track_id)).first()
-
-
 def add_reports(
     connection: Connection, track_ids: NDArray[np.int64], state: NDArray[np.float64]
 ) -> None:
