@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VENDOR := node_modules/.installed
 DEMO_DB := var/demo.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench postgres-tools clean
+.PHONY: run test lint bench postgres-tools browser-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,19 +16,30 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# The console's map libraries (Leaflet, Natural Earth borders), from the npm registry.
+$(VENDOR): package.json
+	@command -v npm >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; }
+	npm install --no-audit --no-fund --no-save --loglevel=error
+	touch $(VENDOR)
+
+run: $(STAMP) $(VENDOR)
 	mkdir -p var
 	test -f $(DEMO_DB) || $(BIN)/clearline init --db $(DEMO_DB) --demo
 	@echo "Clearline on http://$(HOST):$(PORT) (API docs at /docs); demo tokens in var/demo-tokens.json"
 	$(BIN)/clearline serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
 
-# The store and hotline tests run on SQLite and on a throw-away PostgreSQL from pg_virtualenv.
-test: $(STAMP) postgres-tools
+# The store and hotline tests run on SQLite and on a throw-away PostgreSQL from pg_virtualenv;
+# the console's tests in Debian's Chromium, driven by Playwright.
+test: $(STAMP) $(VENDOR) postgres-tools browser-tools
 	pg_virtualenv -- sh -c 'CLEARLINE_TEST_POSTGRES="postgresql://$$PGUSER:$$PGPASSWORD@$$PGHOST:$${PGPORT:-5432}/$${PGDATABASE:-postgres}" CLEARLINE_REQUIRE_POSTGRES=1 $(BIN)/pytest $(PYTEST_ARGS)'
 
 postgres-tools:
 	@command -v pg_virtualenv >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql postgresql-common; }
+
+browser-tools:
+	@test -x /usr/bin/chromium || \
+		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check clearline tests bench
@@ -41,4 +53,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/tracks.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

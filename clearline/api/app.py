@@ -9,25 +9,23 @@ from collections.abc import AsyncIterator
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
-from pydantic import BaseModel
 from sqlalchemy import Connection
 
 from clearline.api import (
     conflicts,
+    console,
     errors,
     events,
     ledger,
     lines,
     messages,
     notices,
+    session,
     tracks,
     zones,
 )
-from clearline.api.auth import CurrentUser
 from clearline.api.runtime import Runtime
 from clearline.clock import Clock, SystemClock
-from clearline.model.user import User
 from clearline.services import conflicts as conflict_service
 from clearline.services import deadlines, line_checks, tactical
 from clearline.services import notices as notice_service
@@ -35,10 +33,6 @@ from clearline.store.database import checkpoint, create_engine, migrate
 
 log = logging.getLogger("clearline")
 WATCH_INTERVAL_S = 1.0
-
-
-class Me(BaseModel):
-    user: User
 
 
 def create_app(
@@ -93,14 +87,8 @@ def create_app(
     app.include_router(zones.router)
     app.include_router(tracks.router)
 
-    @app.get("/", include_in_schema=False)
-    async def index() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
-    @app.get("/v1/me", response_model=Me, tags=["auth"])
-    async def me(user: CurrentUser) -> Me:
-        """Who your token speaks for."""
-        return Me(user=user)
+    app.include_router(session.router)
+    console.install(app)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:

@@ -10,11 +10,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
 from clearline.api.runtime import Runtime
-from clearline.model.errors import ClearlineError, ErrorKind, forbidden
+from clearline.model.errors import ClearlineError, forbidden, unauthenticated
 from clearline.model.user import Role, User
 from clearline.services import accounts
 
 TOKEN_MEMORY = timedelta(seconds=60)
+SESSION_COOKIE = "clearline_session"
+"""The console's sign-in: a token like a machine's, kept by the browser in an HttpOnly cookie."""
 bearer = HTTPBearer(auto_error=False, description="A token from `clearline token create`.")
 
 
@@ -44,8 +46,8 @@ async def authenticate(rt: Runtime, token: str | None) -> User:
 
 
 def _unauthenticated() -> ClearlineError:
-    return ClearlineError(
-        ErrorKind.UNAUTHENTICATED, "Authorization", "a valid bearer token is required"
+    return unauthenticated(
+        "Authorization", "a valid bearer token, or a console sign-in, is required"
     )
 
 
@@ -53,7 +55,8 @@ async def current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User:
-    return await authenticate(runtime_of(request), credentials.credentials if credentials else None)
+    token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
+    return await authenticate(runtime_of(request), token)
 
 
 async def party_user(user: Annotated[User, Depends(current_user)]) -> User:

@@ -17,7 +17,13 @@ import anyio
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from clearline.api.auth import CurrentRuntime, CurrentUser, authenticate, runtime_of
+from clearline.api.auth import (
+    SESSION_COOKIE,
+    CurrentRuntime,
+    CurrentUser,
+    authenticate,
+    runtime_of,
+)
 from clearline.api.runtime import Runtime
 from clearline.api.schemas import EventPage, present
 from clearline.model.errors import ClearlineError, from_validation
@@ -60,13 +66,15 @@ async def stream(
 ) -> None:
     """Live events as JSON text frames, each one `EventOut`.
 
-    Authenticate with `Authorization: Bearer <token>` or, where a client cannot set headers
-    (browsers), `?token=`. Resume with `?since=<last seq seen>`.
+    Authenticate with `Authorization: Bearer <token>`, the console's sign-in cookie, or, where
+    a client can set neither, `?token=`. Resume with `?since=<last seq seen>`.
     """
     rt = runtime_of(websocket)
-    header = websocket.headers.get("authorization", "")
+    header = websocket.headers.get("authorization", "").removeprefix("Bearer ").strip()
     try:
-        user = await authenticate(rt, token or header.removeprefix("Bearer ").strip() or None)
+        user = await authenticate(
+            rt, token or header or websocket.cookies.get(SESSION_COOKIE) or None
+        )
     except ClearlineError as exc:
         # Accept first so that browsers, which never see a refused handshake's status, get the
         # close code and reason.

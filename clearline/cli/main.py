@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import uuid
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import Connection
 from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer bundles click
 from typer.core import TyperGroup
 from typer.exceptions import Abort
@@ -36,7 +38,7 @@ from clearline.cli.theatre import conflicts_app, notice_app, position_app, zone_
 from clearline.model.agreement import Party
 from clearline.model.errors import ClearlineError
 from clearline.model.message import SYSTEM_TYPES, MessageType, Precedence
-from clearline.model.user import Language, Role
+from clearline.model.user import Language, Role, User
 from clearline.services import accounts, agreements, demo, ledger, signing
 from clearline.store import agreements as agreement_store
 from clearline.store import ledger as ledger_store
@@ -193,14 +195,47 @@ def user_add(
     language: Annotated[
         Language, typer.Option(help="Language the line speaks to them.")
     ] = Language.EN,
+    password: Annotated[
+        bool, typer.Option("--password", help="Ask for a password to sign in to the console.")
+    ] = False,
     db: Db = None,
 ) -> None:
-    """Add a user of a party.
+    """Add a user of a party; with --password, one who signs in to the console.
 
-    Example: clearline user add il-duty-2 --party IL --role duty_officer --language he
+    Example: clearline user add il-duty-2 --party IL --role duty_officer --language he --password
     """
-    user = admin(db, lambda c: accounts.add_user(c, name, party, role, language, CLOCK.now()))
+    secret = _new_password() if password else None
+
+    def add(connection: Connection) -> User:
+        user = accounts.add_user(connection, name, party, role, language, CLOCK.now())
+        if secret is not None:
+            accounts.set_password(connection, name, secret)
+        return user
+
+    user = admin(db, add)
     typer.echo(f"user {user.name} (id {user.id}) added: {user.role} of {user.party}")
+
+
+@user_app.command("password")
+def user_password(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    db: Db = None,
+) -> None:
+    """Set the password a user signs in to the console with (hashed with argon2).
+
+    Example: clearline user password il-duty-officer
+    """
+    secret = _new_password()
+    admin(db, lambda c: accounts.set_password(c, name, secret))
+    typer.echo(f"password of {name} set")
+
+
+def _new_password() -> str:
+    """Asked twice, never echoed; or CLEARLINE_PASSWORD, for scripts."""
+    given = os.environ.get("CLEARLINE_PASSWORD")
+    if given is not None:
+        return given
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
 @token_app.command("create")

@@ -48,6 +48,10 @@ def reason_of(error: Mapping[str, Any]) -> str:
     return str(error["msg"]).removeprefix("Value error, ")
 
 
+def unauthenticated(field: str, reason: str) -> ClearlineError:
+    return ClearlineError(ErrorKind.UNAUTHENTICATED, field, reason)
+
+
 def forbidden(field: str, reason: str) -> ClearlineError:
     return ClearlineError(ErrorKind.FORBIDDEN, field, reason)
 

@@ -83,7 +83,9 @@ users = sa.Table(
     sa.Column("role", sa.String(32), nullable=False),
     sa.Column("language", sa.String(2), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("password_hash", sa.String(200), nullable=True),
 )
+"""People and machines; a person who signs in to the console has an argon2 password hash."""
 
 tokens = sa.Table(
     "tokens",

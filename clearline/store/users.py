@@ -38,12 +38,31 @@ def user_by_token_hash(connection: Connection, token_hash: str) -> User | None:
     return None if row is None else _user(row)
 
 
+def set_password_hash(connection: Connection, user_id: int, password_hash: str) -> None:
+    connection.execute(
+        users.update().where(users.c.id == user_id).values(password_hash=password_hash)
+    )
+
+
+def password_hash_of(connection: Connection, name: str) -> tuple[User, str | None] | None:
+    row = connection.execute(sa.select(users).where(users.c.name == name)).first()
+    return None if row is None else (_user(row), row.password_hash)
+
+
+def set_language(connection: Connection, user_id: int, language: Language) -> None:
+    connection.execute(users.update().where(users.c.id == user_id).values(language=language))
+
+
 def insert_token(
     connection: Connection, token_hash: str, user_id: int, label: str, now: datetime
 ) -> None:
     connection.execute(
         tokens.insert().values(hash=token_hash, user_id=user_id, label=label, created_at=now)
     )
+
+
+def delete_token(connection: Connection, token_hash: str) -> None:
+    connection.execute(tokens.delete().where(tokens.c.hash == token_hash))
 
 
 def _one(connection: Connection, where: sa.ColumnElement[bool]) -> User | None:

@@ -491,3 +491,24 @@ def test_a_user_added_while_the_line_runs_can_use_it_at_once(line: Api) -> None:
     )
     message_id = sent_id(sent)
     assert line.get("TR", f"/v1/messages/{message_id}").json()["sender_user"] is not None
+
+
+def test_a_password_set_from_the_command_line_signs_in_to_the_console(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, _ = demo_line(tmp_path)
+    monkeypatch.setenv("CLEARLINE_PASSWORD", "golan-heights-4")
+    added = clearline("user add il-duty-2 --party IL --role duty_officer --password --db", str(db))
+    assert said(added).startswith("user il-duty-2")
+    assert said(clearline("user password il-duty-officer --db", str(db))) == (
+        "password of il-duty-officer set"
+    )
+    app = create_app(database_url(str(db)), watch_interval_s=None)
+    with TestClient(app) as client:
+        for name in ("il-duty-2", "il-duty-officer"):
+            answer = client.post("/v1/session", json={"name": name, "password": "golan-heights-4"})
+            assert answer.status_code == 200, answer.text
+    monkeypatch.setenv("CLEARLINE_PASSWORD", "short")
+    assert refused(clearline("user password il-duty-2 --db", str(db)), "password").startswith(
+        "error: password: at least 8"
+    )

@@ -46,7 +46,7 @@ def test_migrating_twice_changes_nothing(engine: Engine) -> None:
     with engine.connect() as connection:
         version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
         tables = set(sa.inspect(connection).get_table_names())
-    assert version == "0004"
+    assert version == "0005"
     assert {"messages", "recipients", "events", "event_audience", "lines", "tokens"} <= tables
     assert {"ledger_entries", "ledger_subtrees", "ledger_heads"} <= tables
     assert {"notices", "notice_versions", "zones", "positions", "conflicts"} <= tables

@@ -1,0 +1,89 @@
+"""The console's sign-in: a name and password in, a session cookie out; and the signed-in
+user's language. Machines keep using bearer tokens and never need any of this."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from clearline.api.auth import SESSION_COOKIE, CurrentRuntime, CurrentUser
+from clearline.api.runtime import Runtime
+from clearline.model.user import Language, User
+from clearline.services import accounts
+
+router = APIRouter(prefix="/v1", tags=["auth"])
+
+SESSION_S = 12 * 3_600
+"""A sign-in lasts a watch: twelve hours."""
+
+
+class SignIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class Me(BaseModel):
+    user: User
+
+
+class LanguageChoice(BaseModel):
+    language: Language
+
+
+@router.post("/session", response_model=Me)
+async def sign_in(request: SignIn, rt: CurrentRuntime) -> Response:
+    """Sign in to the console; the answer sets an HttpOnly, SameSite=Strict, Secure cookie."""
+    user = await rt.read(lambda c: accounts.check_password(c, request.name, request.password))
+    now = rt.clock.now()
+    token = await rt.write(lambda c: accounts.create_token(c, user.name, _label(now), now))
+    answer = JSONResponse(Me(user=user).model_dump(mode="json"))
+    answer.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=SESSION_S,
+        httponly=True,
+        secure=True,
+        samesite="strict",
+        path="/",
+    )
+    return answer
+
+
+@router.delete("/session", status_code=204)
+async def sign_out(request: Request, rt: CurrentRuntime) -> Response:
+    """Sign out: the session's token is deleted, not just forgotten by the browser."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await rt.write(lambda c: accounts.revoke(c, token))
+        rt.tokens.pop(accounts.hash_token(token), None)
+    answer = Response(status_code=204)
+    answer.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
+    return answer
+
+
+@router.get("/me", response_model=Me)
+async def me(user: CurrentUser) -> Me:
+    """Who your token or sign-in speaks for."""
+    return Me(user=user)
+
+
+@router.put("/me/language", response_model=Me)
+async def choose_language(choice: LanguageChoice, user: CurrentUser, rt: CurrentRuntime) -> Me:
+    """The language the console and structured messages are shown in, remembered."""
+    changed = await rt.write(lambda c: accounts.set_language(c, user, choice.language))
+    _remember(rt, changed)
+    return Me(user=changed)
+
+
+def _remember(rt: Runtime, user: User) -> None:
+    """Tokens remembered for a minute carry the user as they were: update them."""
+    for key, (known, seen_at) in list(rt.tokens.items()):
+        if known.id == user.id:
+            rt.tokens[key] = (user, seen_at)
+
+
+def _label(now: datetime) -> str:
+    return f"console sign-in {now:%Y-%m-%dT%H:%MZ}"
