@@ -22,11 +22,10 @@ $(VENDOR): package.json
 	npm install --no-audit --no-fund --no-save --loglevel=error
 	touch $(VENDOR)
 
+# A fresh demo theatre each time, played at 10x: the console at http://$(HOST):$(PORT)/.
 run: $(STAMP) $(VENDOR)
 	mkdir -p var
-	test -f $(DEMO_DB) || $(BIN)/clearline init --db $(DEMO_DB) --demo
-	@echo "Clearline on http://$(HOST):$(PORT) (API docs at /docs); demo tokens in var/demo-tokens.json"
-	$(BIN)/clearline serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
+	$(BIN)/clearline demo --db $(DEMO_DB) --host $(HOST) --port $(PORT)
 
 # The store and hotline tests run on SQLite and on a throw-away PostgreSQL from pg_virtualenv;
 # the console's tests in Debian's Chromium, driven by Playwright.

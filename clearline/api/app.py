@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from functools import partial
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
@@ -26,13 +27,16 @@ from clearline.api import (
 )
 from clearline.api.runtime import Runtime
 from clearline.clock import Clock, SystemClock
+from clearline.model.errors import ClearlineError
 from clearline.services import conflicts as conflict_service
 from clearline.services import deadlines, line_checks, tactical
 from clearline.services import notices as notice_service
+from clearline.services.scenario import Player, Scenario
 from clearline.store.database import checkpoint, create_engine, migrate
 
 log = logging.getLogger("clearline")
 WATCH_INTERVAL_S = 1.0
+PLAY_INTERVAL_S = 0.5
 
 
 def create_app(
@@ -40,17 +44,21 @@ def create_app(
     clock: Clock | None = None,
     watch_interval_s: float | None = WATCH_INTERVAL_S,
     key: Ed25519PrivateKey | None = None,
+    scenario: Scenario | None = None,
 ) -> FastAPI:
     """The line, on the store at ``database_url``, signing its ledger with ``key``.
 
     ``watch_interval_s`` is how often (in real seconds) deadlines and line checks are looked
     at; ``None`` leaves that to the caller (tests step it with ``watch``). Without ``key`` a
-    throw-away one is made: fine for tests, useless for receipts anyone keeps.
+    throw-away one is made: fine for tests, useless for receipts anyone keeps. A ``scenario``
+    is played from now on the clock, beside the watch (``play``).
     """
     engine = create_engine(database_url)
     rt = Runtime(
         engine=engine, clock=clock or SystemClock(), key=key or Ed25519PrivateKey.generate()
     )
+
+    player = Player(scenario, rt.clock.now()) if scenario is not None else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -60,12 +68,16 @@ def create_app(
         watcher = None
         if watch_interval_s is not None:
             watcher = asyncio.create_task(_watch_forever(rt, watch_interval_s))
+        playing = None
+        if player is not None and watch_interval_s is not None:
+            playing = asyncio.create_task(_play_forever(rt, player))
         try:
             yield
         finally:
-            if watcher is not None:
-                watcher.cancel()
-                await asyncio.gather(watcher, return_exceptions=True)
+            for task in (watcher, playing):
+                if task is not None:
+                    task.cancel()
+                    await asyncio.gather(task, return_exceptions=True)
             await rt.drain()
             await rt.writer.stop()
             engine.dispose()
@@ -77,6 +89,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.runtime = rt
+    app.state.player = player
     errors.install(app)
     app.include_router(messages.router)
     app.include_router(lines.router)
@@ -123,3 +136,29 @@ async def _watch_forever(rt: Runtime, interval_s: float) -> None:
         except Exception:  # keep watching: one bad step must not silence every later deadline
             log.exception("deadline watch failed; retrying")
         await asyncio.sleep(interval_s)
+
+
+async def play(rt: Runtime, player: Player) -> int:
+    """Do every scenario step now due, each in a write of its own: a step the line refuses
+    rolls back alone and is logged, and the play goes on. Returns how many were done."""
+    now = rt.clock.now()
+    done = 0
+    for index in player.due(now):
+        try:
+            await rt.write(
+                partial(
+                    player.apply, index=index, now=now, screen=rt.conflicts, pictures=rt.pictures
+                )
+            )
+            done += 1
+        except ClearlineError as exc:
+            log.warning("scenario step %s refused: %s", player.describe(index), exc)
+        except Exception:
+            log.exception("scenario step %s failed", player.describe(index))
+    return done
+
+
+async def _play_forever(rt: Runtime, player: Player) -> None:
+    while True:
+        await play(rt, player)
+        await asyncio.sleep(PLAY_INTERVAL_S)

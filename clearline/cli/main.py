@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from clearline.cli.client import DEFAULT_URL, TOKEN_HELP, fail, request
+from clearline.cli.demo import demo_command
 from clearline.cli.options import (
     CLOCK,
     Db,
@@ -101,6 +102,7 @@ app.add_typer(zone_app, name="zone")
 app.add_typer(position_app, name="position")
 app.add_typer(conflicts_app, name="conflicts")
 app.command("replay")(replay_command)
+app.command("demo")(demo_command)
 
 SendableType = StrEnum(  # type: ignore[misc]
     "SendableType", {t.name: t.value for t in MessageType if t not in SYSTEM_TYPES}
