@@ -14,6 +14,9 @@ from typing import Protocol
 
 
 class Clock(Protocol):
+    speed: float
+    """How many seconds of the line's time pass in a second of real time (0: only when told)."""
+
     def now(self) -> datetime:
         """The current time, timezone-aware UTC."""
         ...
@@ -22,12 +25,16 @@ class Clock(Protocol):
 class SystemClock:
     """Wall-clock time, used by a real server."""
 
+    speed = 1.0
+
     def now(self) -> datetime:
         return datetime.now(UTC)
 
 
 class FixedClock:
     """Time that moves only when told to: tests and step-by-step simulations."""
+
+    speed = 0.0
 
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:

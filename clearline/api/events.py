@@ -10,12 +10,13 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from datetime import datetime
 from functools import partial
 from typing import Annotated, Literal
 
 import anyio
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from clearline.api.auth import (
     SESSION_COOKIE,
@@ -56,6 +57,28 @@ async def poll(
     shown, arrived = present(found, user)
     await _deliver(rt, user, arrived)
     return EventPage(events=shown, last_seq=found[-1].seq if found else since)
+
+
+class Head(BaseModel):
+    last_seq: int
+
+
+@router.get("/events/head", response_model=Head)
+async def head(user: CurrentUser, rt: CurrentRuntime) -> Head:
+    """The newest event your party may see: where a client that wants only what comes next
+    starts its stream (`?since=`)."""
+    return Head(last_seq=await rt.read(lambda c: event_store.last_seq(c, user.party)))
+
+
+class ClockOut(BaseModel):
+    now: datetime
+    speed: float = Field(description="Seconds of the line's time a real second: 10 in a demo.")
+
+
+@router.get("/clock", response_model=ClockOut)
+async def clock(rt: CurrentRuntime) -> ClockOut:
+    """The line's time: deadlines and countdowns run on it, which a demo accelerates."""
+    return ClockOut(now=rt.clock.now(), speed=rt.clock.speed)
 
 
 @router.websocket("/stream")

@@ -53,6 +53,12 @@ def append_each(
         append(connection, type, time, agreement_id, [party], payload_for(party))
 
 
+def last_seq(connection: Connection, party: str) -> int:
+    """The newest event ``party`` may see; 0 if none."""
+    query = sa.select(sa.func.max(event_audience.c.seq)).where(event_audience.c.party == party)
+    return int(connection.execute(query).scalar() or 0)
+
+
 def since(connection: Connection, party: str, seq: int, limit: int) -> list[Event]:
     """Events after ``seq`` that ``party`` may see, oldest first."""
     rows = connection.execute(

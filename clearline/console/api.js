@@ -1,0 +1,53 @@
+// The line's HTTP API, as the signed-in user (the session cookie goes with every request).
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.reason ?? `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+async function request(method, path, { body, headers = {} } = {}) {
+  const init = { method, headers: { ...headers }, credentials: "same-origin" };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  if (response.status === 204) return null;
+  const answer = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, answer);
+  return answer;
+}
+
+const get = (path) => request("GET", path);
+const post = (path, body, headers) => request("POST", path, { body, headers });
+
+export const signIn = (name, password) => post("/v1/session", { name, password });
+export const signOut = () => request("DELETE", "/v1/session");
+export const me = () => get("/v1/me");
+export const chooseLanguage = (language) =>
+  request("PUT", "/v1/me/language", { body: { language } });
+
+export const lines = () => get("/v1/lines");
+export const messages = (lang) =>
+  get(`/v1/messages?box=all&limit=200&lang=${lang}`).then((a) => a.messages);
+export const message = (id, lang) => get(`/v1/messages/${id}?lang=${lang}`);
+export const acknowledge = (id) => post(`/v1/messages/${id}/ack`);
+
+/** Put a message on the line; one idempotency key per message, so a retry sends it once. */
+export const send = (request, key = crypto.randomUUID()) =>
+  post("/v1/messages", request, { "Idempotency-Key": key });
+
+export const notices = () => get("/v1/notices").then((a) => a.notices);
+export const zones = () => get("/v1/zones");
+export const positions = () => get("/v1/positions").then((a) => a.positions);
+export const conflicts = () => get("/v1/conflicts").then((a) => a.conflicts);
+export const acknowledgeConflict = (id) => post(`/v1/conflicts/${id}/ack`);
+export const acceptConflict = (id, reason) => post(`/v1/conflicts/${id}/accept`, { reason });
+export const tracks = () => get("/v1/tracks").then((a) => a.tracks);
+export const encounters = () => get("/v1/encounters").then((a) => a.encounters);
+
+/** The last event sequence number this user may see: where the live stream starts. */
+export const lastSeq = () => get("/v1/events/head").then((a) => a.last_seq);
