@@ -94,8 +94,10 @@ class Console:
             context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium for the module's tests, closed after them: Playwright's sync API keeps an
+    event loop running in this thread while it is open, and later tests call asyncio.run."""
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
