@@ -59,6 +59,7 @@ const RENDERERS = {
   messages: () => {
     const { messages } = context();
     renderMessages($("messages"), context());
+    map.setMessages(messages);
     const unacknowledged = messages.filter(
       (m) => m.precedence === "FLASH" && needsAcknowledging(m, state.user.party),
     );

@@ -42,7 +42,10 @@ function centreOf(layer) {
 
 /** Leaflet layers for the line's own GeoJSON (which adds `Circle` and corridors). */
 function shape(geometry, style, widthM = null) {
-  if (geometry.type === "Circle" || (geometry.type === "Point" && geometry.radius_m)) {
+  if (
+    geometry.type === "Circle" ||
+    (geometry.type === "Point" && geometry.radius_m)
+  ) {
     const [lon, lat] = geometry.coordinates;
     return L.circle([lat, lon], { radius: geometry.radius_m, ...style });
   }
@@ -66,6 +69,7 @@ export class TheatreMap {
       conflicts: L.featureGroup(),
       tracks: L.featureGroup(),
       encounters: L.featureGroup(),
+      messages: L.featureGroup(),
     };
     this.conflictLayers = new Map();
     this.shown = Object.keys(this.layers);
@@ -80,7 +84,12 @@ export class TheatreMap {
     const countries = topojson.feature(topo, topo.objects.countries);
     L.geoJSON(countries, {
       interactive: false,
-      style: { color: "#8a8a7a", weight: 1, fillColor: "#f4f1e8", fillOpacity: 1 },
+      style: {
+        color: "#8a8a7a",
+        weight: 1,
+        fillColor: "#f4f1e8",
+        fillOpacity: 1,
+      },
     })
       .addTo(this.map)
       .bringToBack();
@@ -94,7 +103,9 @@ export class TheatreMap {
       overlays[t(`layer.${name}`)] = this.layers[name];
       this.layers[name].addTo(this.map);
     }
-    this.control = L.control.layers(null, overlays, { collapsed: false }).addTo(this.map);
+    this.control = L.control
+      .layers(null, overlays, { collapsed: false })
+      .addTo(this.map);
   }
 
   /** The mediator's map: agreed zones only, never anyone's operations. */
@@ -117,9 +128,16 @@ export class TheatreMap {
       if (["ended", "cancelled"].includes(notice.state)) continue;
       const group = notice.party === ownParty ? "own_notices" : "other_notices";
       for (const volume of notice.versions.at(-1).volumes) {
-        const style = { color: partyColour(notice.party), weight: 2, fillOpacity: 0.12 };
+        const style = {
+          color: partyColour(notice.party),
+          weight: 2,
+          fillOpacity: 0.12,
+        };
         const className = `notice ${group.replace("_", "-")}`;
-        const layer = L.geoJSON(volume.footprint, { className, style: () => style });
+        const layer = L.geoJSON(volume.footprint, {
+          className,
+          style: () => style,
+        });
         layer.bindPopup(() => this.noticeDetails(notice, volume));
         this.layers[group].addLayer(layer);
       }
@@ -127,7 +145,12 @@ export class TheatreMap {
   }
 
   noticeDetails(notice, volume) {
-    const { start, end, alt_lower_ft: lower, alt_upper_ft: upper } = volume.input;
+    const {
+      start,
+      end,
+      alt_lower_ft: lower,
+      alt_upper_ft: upper,
+    } = volume.input;
     return details(t("ui.notice", { id: notice.id, party: notice.party }), [
       `${t(`notice_kind.${notice.kind}`)} · ${t(`notice_state.${notice.state}`)}`,
       `${t("ui.window")}: ${when(start)} – ${when(end)}`,
@@ -140,14 +163,23 @@ export class TheatreMap {
     this.layers.zones.clearLayers();
     for (const feature of collection.features) {
       const zone = feature.properties;
-      const colour = zone.kind === "red_line_zone" ? "#d7263d" : partyColour(zone.owner);
-      const style = { color: colour, weight: 2, dashArray: "6 4", fillOpacity: 0.06 };
+      const colour =
+        zone.kind === "red_line_zone" ? "#d7263d" : partyColour(zone.owner);
+      const style = {
+        color: colour,
+        weight: 2,
+        dashArray: "6 4",
+        fillOpacity: 0.06,
+      };
       const layer = shape(feature.geometry, style, zone.width_m);
       layer.bindPopup(() =>
         details(`${t("ui.zone")}: ${zone.name}`, [
           t(`zone_kind.${zone.kind}`),
           zone.owner ? `${t("ui.party")}: ${zone.owner}` : null,
-          t("ui.altitude", { lower: zone.alt_lower_ft, upper: zone.alt_upper_ft }),
+          t("ui.altitude", {
+            lower: zone.alt_lower_ft,
+            upper: zone.alt_upper_ft,
+          }),
         ]),
       );
       this.layers.zones.addLayer(layer);
@@ -157,7 +189,11 @@ export class TheatreMap {
   setPositions(positions) {
     this.layers.positions.clearLayers();
     for (const position of positions) {
-      const style = { color: partyColour(position.party), weight: 2, fillOpacity: 0.4 };
+      const style = {
+        color: partyColour(position.party),
+        weight: 2,
+        fillOpacity: 0.4,
+      };
       const layer = L.featureGroup([
         L.geoJSON(position.square, { style: () => style }),
         L.circleMarker([position.lat, position.lon], { ...style, radius: 5 }),
@@ -178,9 +214,17 @@ export class TheatreMap {
     this.conflictLayers.clear();
     for (const conflict of conflicts) {
       const colour = SEVERITY_COLOURS[conflict.severity];
-      const style = { color: colour, fillColor: colour, weight: 3, fillOpacity: 0.35 };
+      const style = {
+        color: colour,
+        fillColor: colour,
+        weight: 3,
+        fillOpacity: 0.35,
+      };
       const className = `conflict-region severity-${conflict.severity}`;
-      const layer = L.geoJSON(conflict.region, { className, style: () => style });
+      const layer = L.geoJSON(conflict.region, {
+        className,
+        style: () => style,
+      });
       layer.bindPopup(() => this.conflictDetails(conflict, centreOf(layer)));
       this.layers.conflicts.addLayer(layer);
       this.conflictLayers.set(conflict.id, layer);
@@ -216,12 +260,18 @@ export class TheatreMap {
         fillOpacity: 0.8,
       });
       marker.bindPopup(() =>
-        details(t("ui.track", { id: track.track_id, party: party ?? t("ui.unknown_party") }), [
-          `${t(`object_kind.${track.kind}`)} · ${t(`track_status.${track.status}`)}`,
-          place(track.lat, track.lon),
-          `${Math.round(track.alt_ft)} ft`,
-          when(track.time),
-        ]),
+        details(
+          t("ui.track", {
+            id: track.track_id,
+            party: party ?? t("ui.unknown_party"),
+          }),
+          [
+            `${t(`object_kind.${track.kind}`)} · ${t(`track_status.${track.status}`)}`,
+            place(track.lat, track.lon),
+            `${Math.round(track.alt_ft)} ft`,
+            when(track.time),
+          ],
+        ),
       );
       this.layers.tracks.addLayer(marker);
     }
@@ -240,15 +290,55 @@ export class TheatreMap {
         weight: 3,
       });
       marker.bindPopup(() =>
-        details(t("ui.encounter", { id: encounter.id, level: encounter.level }), [
-          encounter.parties.join(" – "),
-          place(lat, lon),
-          encounter.violation_at
-            ? t("ui.predicted_at", { time: when(encounter.violation_at) })
-            : null,
-        ]),
+        details(
+          t("ui.encounter", { id: encounter.id, level: encounter.level }),
+          [
+            encounter.parties.join(" – "),
+            place(lat, lon),
+            encounter.violation_at
+              ? t("ui.predicted_at", { time: when(encounter.violation_at) })
+              : null,
+          ],
+        ),
       );
       this.layers.encounters.addLayer(marker);
+    }
+  }
+
+  /** Where messages point: a warning's or request's area, a query's or incident's point. */
+  setMessages(messages) {
+    this.layers.messages.clearLayers();
+    for (const message of messages) {
+      const where = message.body?.location ?? message.body?.crossing_point;
+      if (!where) continue;
+      const colour =
+        message.precedence === "FLASH"
+          ? "#d7263d"
+          : partyColour(message.sender_party);
+      const style = {
+        className: `message-place type-${message.type}`,
+        color: colour,
+        weight: 2,
+      };
+      const marker = message.body.radius_m
+        ? L.circle([where.lat, where.lon], {
+            ...style,
+            radius: message.body.radius_m,
+            fillOpacity: 0.08,
+          })
+        : L.circleMarker([where.lat, where.lon], {
+            ...style,
+            radius: 7,
+            fillOpacity: 0.5,
+          });
+      marker.bindPopup(() =>
+        details(message.rendered.title, [
+          message.rendered.text,
+          place(where.lat, where.lon),
+          when(message.created_at),
+        ]),
+      );
+      this.layers.messages.addLayer(marker);
     }
   }
 }

@@ -59,6 +59,7 @@ def test_flash_warning_is_acknowledged_and_the_sender_sees_it_at_once(console: C
     incoming = message(israel, flash_id)
     expect(incoming).to_have_attribute("data-precedence", "FLASH")
     expect(incoming.locator(".countdown")).to_contain_text(re.compile(r"\d:\d\d"))
+    expect(israel.locator("path.message-place.type-warning")).to_have_count(1)
     outgoing = message(turkey, flash_id).locator(".recipient[data-party=IL]")
     expect(outgoing).to_have_attribute("data-state", "delivered", timeout=WAIT_MS)
     screenshot(israel, "console-flash")
