@@ -13,7 +13,7 @@ from clearline.api.schemas import IdempotencyKey, MessageList, MessageOut, as_js
 from clearline.model.fields import MAX_ID
 from clearline.model.message import DeliveryState, Message, MessageType
 from clearline.model.user import Language
-from clearline.services import hotline, notices, unknowns
+from clearline.services import hotline, sending
 
 router = APIRouter(prefix="/v1/messages", tags=["messages"])
 
@@ -42,11 +42,9 @@ async def send(
     now = rt.clock.now()
 
     def send_and_screen(connection: Connection) -> tuple[Message, bool]:
-        message, created = hotline.send(connection, user, request, now, idempotency_key)
-        if created:
-            notices.on_crossing_decision(connection, message, now, rt.conflicts)
-            unknowns.on_identification_reply(connection, message, now, rt.pictures)
-        return message, created
+        return sending.send(
+            connection, user, request, now, idempotency_key, rt.conflicts, rt.pictures
+        )
 
     (message, created), receipts = await rt.write_sealed(send_and_screen)
     return as_json(message_out(message, user, receipts=receipts), 201 if created else 200)

@@ -120,8 +120,7 @@ def candidates(
     """The live claimed tracks' rows, positions and velocities at ``now_s``, and the pairs of
     them (indexes into those) that can come close enough to raise a level."""
     well_clear = protocol.well_clear
-    rows = picture.live(now_s, protocol.tracks.lost_after_s)
-    rows = rows[picture.owner[rows] >= 0]
+    rows = picture.claimed(picture.live(now_s, protocol.tracks.lost_after_s))
     position, velocity = picture.kinematics(rows, now_s)
     found = pairs.candidates(
         position,

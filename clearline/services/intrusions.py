@@ -48,8 +48,7 @@ def sightings(
     well_clear = protocol.well_clear
     ahead = max(level.early_alerting_time_s for level in well_clear.levels)
     now_s = now.timestamp()
-    rows = picture.live(now_s, protocol.tracks.lost_after_s)
-    rows = rows[picture.owner[rows] >= 0]
+    rows = picture.claimed(picture.live(now_s, protocol.tracks.lost_after_s))
     if not rows.size:
         return {}
     position, velocity = picture.kinematics(rows, now_s)

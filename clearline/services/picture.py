@@ -8,13 +8,12 @@ export and replay, and a restart reads the newest back (``rebuild``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import numpy as np
-import sqlalchemy as sa
 from numpy.typing import NDArray
 from sqlalchemy import Connection
 
@@ -86,6 +85,22 @@ class Identity:
     def seen_by(self, party: str) -> bool:
         return party == self.reporter or self.share_with is None or party in self.share_with
 
+    @classmethod
+    def of(cls, track: Mapping[Any, Any]) -> Identity:
+        """From a ``tracks`` row (or the values a new one is stored with)."""
+        share_with = track["share_with"]
+        return cls(
+            id=track["id"],
+            reporter=track["reporter"],
+            track_key=track["track_key"],
+            kind=ObjectKind(track["kind"]),
+            owner=track["owner"],
+            status=TrackStatus(track["status"]),
+            share_with=None if share_with is None else tuple(share_with),
+            coarse=track["coarse"],
+            hostile_for=tuple(track["hostile_for"]),
+        )
+
 
 @dataclass
 class Picture:
@@ -141,6 +156,10 @@ class Picture:
         """Rows reported within ``lost_after_s`` of ``now_s``."""
         age = now_s - self.state[: self.size, TIME]
         return np.flatnonzero(age <= lost_after_s)
+
+    def claimed(self, rows: NDArray[np.intp]) -> NDArray[np.intp]:
+        """Those of ``rows`` a party owns: what tactical alerting screens."""
+        return rows[self.owner[rows] >= 0]
 
     def kinematics(
         self, rows: NDArray[np.intp], now_s: float
@@ -218,7 +237,7 @@ def rebuild(connection: Connection, agreement_id: str, now_s: float) -> Picture:
     since_s = now_s - protocol.tracks.lost_after_s
     picture = Picture(agreement_id, projection(*protocol.theatre_centre))
     for row in track_store.tracks_of(connection, agreement_id):
-        picture.identify(_identity_of(row))
+        picture.identify(Identity.of(row._mapping))
     for encounter in track_store.open_encounters(connection, agreement_id):
         assert encounter.track is not None and encounter.counterpart.id is not None
         key = (encounter.track, encounter.counterpart.kind, encounter.counterpart.id)
@@ -236,20 +255,6 @@ def rebuild(connection: Connection, agreement_id: str, now_s: float) -> Picture:
             np.array([[_number(getattr(row, c)) for c in COLUMNS] for row in latest]),
         )
     return picture
-
-
-def _identity_of(row: sa.Row[Any]) -> Identity:
-    return Identity(
-        id=row.id,
-        reporter=row.reporter,
-        track_key=row.track_key,
-        kind=ObjectKind(row.kind),
-        owner=row.owner,
-        status=TrackStatus(row.status),
-        share_with=None if row.share_with is None else tuple(row.share_with),
-        coarse=row.coarse,
-        hostile_for=tuple(row.hostile_for),
-    )
 
 
 def _resized(array: NDArray[G], capacity: int) -> NDArray[G]:

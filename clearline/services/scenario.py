@@ -44,7 +44,7 @@ from clearline.model.track import TrackBatch, TrackReport
 from clearline.model.user import User
 from clearline.model.wellclear import KNOT_MS
 from clearline.model.zone import PositionIn, PositionKind, ZoneIn
-from clearline.services import hotline, notices, tracks, unknowns, zones
+from clearline.services import hotline, notices, sending, tracks, zones
 from clearline.services.engine import ConflictEngine
 from clearline.services.picture import Pictures
 from clearline.store import agreements as agreement_store
@@ -620,10 +620,9 @@ def _do_message(turn: _Turn, step: MessageStep) -> int:
     if to is None:
         raise invalid("to", "the message it answers has no sending party")
     request = _request(step, to, original.id if original else None, turn.player.start)
-    message, created = hotline.send(turn.connection, user, request, turn.now, _key(turn))
-    if created:
-        notices.on_crossing_decision(turn.connection, message, turn.now, turn.screen)
-        unknowns.on_identification_reply(turn.connection, message, turn.now, turn.pictures)
+    message, _ = sending.send(
+        turn.connection, user, request, turn.now, _key(turn), turn.screen, turn.pictures
+    )
     return message.id
 
 

@@ -7,6 +7,7 @@ of its 10,000 reports the line kept.
 
 from __future__ import annotations
 
+import bisect
 import math
 from datetime import datetime
 from typing import Any
@@ -157,10 +158,8 @@ def _identify(
     fresh = [key for key in latest if (party, key) not in picture.keys]
     if fresh:
         rows = [_new_track(picture.agreement_id, party, latest[key], now) for key in fresh]
-        for key, track_id, row in zip(
-            fresh, track_store.insert_tracks(connection, rows), rows, strict=True
-        ):
-            picture.identify(_identity(track_id, key, row))
+        for track_id, row in zip(track_store.insert_tracks(connection, rows), rows, strict=True):
+            picture.identify(Identity.of({**row, "id": track_id}))
     for key, report in latest.items():
         _reshare(connection, picture, picture.keys[(party, key)], report)
     return [picture.keys[(party, report.track_id)] for report in reports]
@@ -201,20 +200,6 @@ def _new_track(agreement_id: str, party: str, report: TrackReport, now: datetime
     }
 
 
-def _identity(track_id: int, key: str, row: dict[str, Any]) -> Identity:
-    share_with = row["share_with"]
-    return Identity(
-        id=track_id,
-        reporter=row["reporter"],
-        track_key=key,
-        kind=row["kind"],
-        owner=row["owner"],
-        status=row["status"],
-        share_with=None if share_with is None else tuple(share_with),
-        coarse=row["coarse"],
-    )
-
-
 def _state(report: TrackReport) -> tuple[float, ...]:
     east, north = report.east_north_kt
     return (
@@ -247,19 +232,21 @@ def encounter_states(
     start = encounter.opened_at.timestamp() - protocol.well_clear.lookahead_s
     end = (encounter.closed_at or now).timestamp()
     reports = track_store.reports_between(connection, ids, start - protocol.tracks.stale_s, end)
+    by_track = {i: [r for r in reports if r.track_id == i] for i in ids}
     states: list[DaaState] = []
     for second in range(math.ceil(start), math.floor(end) + 1):
-        moment = [_at(picture, reports, track_id, second) for track_id in ids]
+        moment = [_at(picture, by_track[track_id], track_id, second) for track_id in ids]
         if None not in moment:
             states.extend(state for state in moment if state is not None)
     return states
 
 
 def _at(picture: Picture, reports: list[Any], track_id: int, second: int) -> DaaState | None:
-    before = [r for r in reports if r.track_id == track_id and r.time_s <= second]
-    if not before:
+    """The track at ``second`` from its last report then (``reports``: its own, in time order)."""
+    newer = bisect.bisect_right(reports, second, key=lambda report: report.time_s)
+    if not newer:
         return None
-    last = before[-1]
+    last = reports[newer - 1]
     ahead = second - last.time_s
     x, y = picture.projection.points(np.array([last.lon]), np.array([last.lat]))
     lon, lat = picture.projection.lonlat(

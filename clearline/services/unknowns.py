@@ -44,18 +44,15 @@ def ask(
 ) -> int:
     now_s = now.timestamp()
     rows = picture.live(now_s, protocol.tracks.lost_after_s)
-    unknown = [
-        row
-        for row in rows[picture.owner[rows] < 0].tolist()
-        if picture.identities[int(picture.ids[row])].status is not TrackStatus.ATTRIBUTED
-    ]
-    if not unknown:
+    owned = picture.claimed(rows)
+    unknown = np.setdiff1d(rows, owned)  # nobody's yet: a claim gives an object an owner
+    if not unknown.size:
         return 0
     done = track_store.queried(connection, picture.agreement_id)
     raised = 0
-    for row in unknown:
+    for row in unknown.tolist():
         track_id = int(picture.ids[row])
-        for party in sorted(near(picture, theatre, row, rows, protocol, now_s)):
+        for party in sorted(near(picture, theatre, row, owned, protocol, now_s)):
             if (track_id, party) not in done:
                 raised += _query(connection, picture, theatre, track_id, party, protocol, now)
     return raised
@@ -65,14 +62,13 @@ def near(
     picture: Picture,
     theatre: Theatre,
     row: int,
-    live: np.ndarray,
+    owned: np.ndarray,
     protocol: Protocol,
     now_s: float,
 ) -> set[str]:
-    """The parties whose tracks, declared positions or zones are within the protocol's
-    distance of the object on ``row``."""
+    """The parties whose tracks (``owned``: the live claimed rows), declared positions or
+    zones are within the protocol's distance of the object on ``row``."""
     radius = protocol.tracks.unknown_query_radius_m
-    owned = live[picture.owner[live] >= 0]
     distance = np.hypot(*(picture.xy[owned] - picture.xy[row]).T)
     codes = set(picture.owner[owned[distance <= radius]].tolist())
     parties = {party for party, code in picture.codes.items() if code in codes}
