@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator
 from functools import partial
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import Connection
 
 from clearline.api import (
@@ -32,6 +33,7 @@ from clearline.services import conflicts as conflict_service
 from clearline.services import deadlines, line_checks, tactical
 from clearline.services import notices as notice_service
 from clearline.services.scenario import Player, Scenario
+from clearline.store.claim import ClaimLost
 from clearline.store.database import checkpoint, create_engine, migrate
 
 log = logging.getLogger("clearline")
@@ -62,16 +64,16 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await asyncio.to_thread(migrate, engine)
-        await asyncio.to_thread(rt.read_now, rt.conflicts.rebuild)
-        rt.writer.start()
-        watcher = None
-        if watch_interval_s is not None:
-            watcher = asyncio.create_task(_watch_forever(rt, watch_interval_s))
-        playing = None
-        if player is not None and watch_interval_s is not None:
-            playing = asyncio.create_task(_play_forever(rt, player))
+        await asyncio.to_thread(rt.claim.take)  # first: a second node must not even migrate
+        watcher = playing = None
         try:
+            await asyncio.to_thread(migrate, engine)
+            await asyncio.to_thread(rt.read_now, rt.conflicts.rebuild)
+            rt.writer.start()
+            if watch_interval_s is not None:
+                watcher = asyncio.create_task(_watch_forever(rt, watch_interval_s))
+            if player is not None and watch_interval_s is not None:
+                playing = asyncio.create_task(_play_forever(rt, player))
             yield
         finally:
             for task in (watcher, playing):
@@ -80,6 +82,7 @@ def create_app(
                     await asyncio.gather(task, return_exceptions=True)
             await rt.drain()
             await rt.writer.stop()
+            rt.claim.release()
             engine.dispose()
 
     app = FastAPI(
@@ -91,6 +94,7 @@ def create_app(
     app.state.runtime = rt
     app.state.player = player
     errors.install(app)
+    app.add_exception_handler(ClaimLost, _claim_lost)  # type: ignore[arg-type]
     app.include_router(messages.router)
     app.include_router(lines.router)
     app.include_router(events.router)
@@ -105,9 +109,19 @@ def create_app(
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:
+        if rt.claim.lost is not None:
+            raise ClaimLost(rt.claim.lost)
         return {"status": "ok"}
 
     return app
+
+
+async def _claim_lost(_request: Request, exc: ClaimLost) -> JSONResponse:
+    """A node that lost its claim on the database refuses every write, and says so: 503,
+    in the shape of every other refusal."""
+    return JSONResponse(
+        {"error": "unavailable", "field": "database", "reason": str(exc)}, status_code=503
+    )
 
 
 async def watch(rt: Runtime) -> int:
@@ -133,6 +147,8 @@ async def _watch_forever(rt: Runtime, interval_s: float) -> None:
         try:
             await watch(rt)
             await asyncio.to_thread(checkpoint, rt.engine)
+        except ClaimLost:
+            return  # the claim logged why; a node that lost it has nothing more to watch
         except Exception:  # keep watching: one bad step must not silence every later deadline
             log.exception("deadline watch failed; retrying")
         await asyncio.sleep(interval_s)
@@ -140,7 +156,8 @@ async def _watch_forever(rt: Runtime, interval_s: float) -> None:
 
 async def play(rt: Runtime, player: Player) -> int:
     """Do every scenario step now due, each in a write of its own: a step the line refuses
-    rolls back alone and is logged, and the play goes on. Returns how many were done."""
+    rolls back alone and is logged, and the play goes on, unless this node lost its claim on
+    the database (``ClaimLost``, raised). Returns how many were done."""
     now = rt.clock.now()
     done = 0
     for index in player.due(now):
@@ -151,6 +168,8 @@ async def play(rt: Runtime, player: Player) -> int:
                 )
             )
             done += 1
+        except ClaimLost:
+            raise
         except ClearlineError as exc:
             log.warning("scenario step %s refused: %s", player.describe(index), exc)
         except Exception:
@@ -159,6 +178,7 @@ async def play(rt: Runtime, player: Player) -> int:
 
 
 async def _play_forever(rt: Runtime, player: Player) -> None:
-    while True:
-        await play(rt, player)
-        await asyncio.sleep(PLAY_INTERVAL_S)
+    with contextlib.suppress(ClaimLost):  # the claim logged why; nothing more is played
+        while True:
+            await play(rt, player)
+            await asyncio.sleep(PLAY_INTERVAL_S)

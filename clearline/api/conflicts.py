@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -33,6 +34,20 @@ class CheckRequest(BaseModel):
     separation: Separation | None = Field(
         default=None, description="Default: the protocol's minima."
     )
+    agreement: str | None = Field(
+        default=None, description="Needed only where the party is in several agreements."
+    )
+
+
+class Touch(BaseModel):
+    by: str = Field(description="The party whose what-if checks touched the notice.")
+    notice_id: int
+    checks: int
+    last: datetime
+
+
+class Touches(BaseModel):
+    touches: list[Touch]
 
 
 @router.get("", response_model=ConflictList)
@@ -46,6 +61,20 @@ async def list_conflicts(
     now = rt.clock.now()
     found = await rt.read(lambda c: conflicts.conflicts_for(c, user.party, state, limit, now))
     return ConflictList(conflicts=found)
+
+
+@router.get("/checks", response_model=Touches)
+async def checks(
+    user: PartyUser,
+    rt: CurrentRuntime,
+    hours: Annotated[int, Query(ge=1, le=24 * 366)] = 24,
+    agreement: str | None = None,
+) -> Touches:
+    """How often other parties' what-if checks touched your blind notices in the last `hours`:
+    counts per party and notice, never their plans."""
+    since = rt.clock.now() - timedelta(hours=hours)
+    found = await rt.read(lambda c: planning.touches(c, user.party, agreement, since))
+    return Touches(touches=[Touch.model_validate(t) for t in found])
 
 
 @router.get("/{conflict_id}", response_model=Conflict)
@@ -73,9 +102,13 @@ async def accept(
 @router.post("/check")
 async def check(request: CheckRequest, user: PartyUser, rt: CurrentRuntime) -> dict[str, Any]:
     """What-if: the plan's volumes against each other and against what is filed, without
-    filing anything. Answers a GeoJSON FeatureCollection of conflicts. Filed notices of other
-    parties show as in any conflict: a blind one by its region and window only."""
+    filing anything. Answers a GeoJSON FeatureCollection of the conflicts you may see, and
+    `blind`: whether the plan as a whole conflicts with blind notices of other parties (never
+    which feature or where), while your party's hourly budget of such checks lasts
+    (`budget_left`); each check that touches one is on the ledger and its party is told."""
     now = rt.clock.now()
-    return await rt.read(
-        lambda c: planning.check_filed(c, user, request.plan, request.separation, rt.conflicts, now)
+    return await rt.write(
+        lambda c: planning.check_filed(
+            c, user, request.plan, request.separation, request.agreement, rt.conflicts, now
+        )
     )

@@ -27,7 +27,7 @@ class Proof(BaseModel):
 
 
 class Entries(BaseModel):
-    entries: list[ledger.Entry]
+    entries: list[ledger.Entry | ledger.Leaf]
 
 
 @router.get("/head", response_model=Head)
@@ -56,7 +56,8 @@ async def consistency(
 
 @router.get("/entries", response_model=Entries)
 async def entries(start: Size, end: Size, user: CurrentUser, rt: CurrentRuntime) -> Entries:
-    """Entries `start <= index < end` (at most 1,000): every envelope, and the payloads your
-    party may see; others' payloads are `null`, their hashes still in the envelope."""
+    """Entries `start <= index < end` (at most 1,000): those your party may read whole, with
+    envelope, payload and salt; every other one as `{index, leaf_hash}` alone, which is all a
+    proof or a head needs. A mediator gets every entry as its leaf: its reads are figures."""
     end = min(end, start + MAX_ENTRIES)
     return Entries(entries=await rt.read(lambda c: ledger.entries(c, user.party, start, end)))

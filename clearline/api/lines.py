@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 from clearline.api.auth import CurrentRuntime, CurrentUser
 from clearline.api.schemas import LineOut, SuspendRequest
 from clearline.model.line import Line
+from clearline.model.user import Role, User
 from clearline.services import figures, hotline
 
 router = APIRouter(prefix="/v1/lines", tags=["lines"])
@@ -15,16 +16,25 @@ router = APIRouter(prefix="/v1/lines", tags=["lines"])
 
 @router.get("", response_model=list[LineOut])
 async def list_lines(user: CurrentUser, rt: CurrentRuntime) -> list[LineOut]:
-    """Your party's lines; for a mediator, every line of the agreements it mediates.
+    """Your party's lines; for a mediator, every line of the agreements it mediates, without
+    the reason for a suspension.
 
     Figures are counts and answer times only, never content.
     """
 
     def load(connection: Connection) -> list[LineOut]:
         lines = hotline.lines_for(connection, user)
-        return [LineOut(line=line, figures=figures.for_line(connection, line)) for line in lines]
+        return [
+            LineOut(line=_as_seen_by(user, line), figures=figures.for_line(connection, line))
+            for line in lines
+        ]
 
     return await rt.read(load)
+
+
+def _as_seen_by(user: User, line: Line) -> Line:
+    """A mediator sees that a line is suspended, and since when; why is the parties' to tell."""
+    return hotline.for_mediator(line) if user.role is Role.MEDIATOR else line
 
 
 @router.post("/{party}/suspend", response_model=Line)

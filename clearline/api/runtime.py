@@ -22,6 +22,7 @@ from clearline.services import ledger
 from clearline.services.bus import Bus
 from clearline.services.engine import ConflictEngine
 from clearline.services.picture import Pictures
+from clearline.store.claim import Claim
 from clearline.store.writer import Writer
 
 T = TypeVar("T")
@@ -38,13 +39,16 @@ class Runtime:
     """The conflict index of every agreement, kept in memory beside the store."""
     pictures: Pictures = field(default_factory=Pictures)
     """The live tracks of every agreement, kept in memory beside the store."""
+    claim: Claim = field(init=False)
+    """This node's claim on its database, taken at start-up: one node per database."""
     writer: Writer = field(init=False)
     tokens: dict[str, tuple[User, datetime]] = field(default_factory=dict)
     """Token hashes recently seen, with their user and when they were looked up."""
     _background: set[asyncio.Task[None]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.writer = Writer(self.engine, self.bus.publish, self._seal)
+        self.claim = Claim(self.engine)
+        self.writer = Writer(self.engine, self.bus.publish, self._seal, self.claim)
 
     async def read(self, operation: Callable[[Connection], T]) -> T:
         """Run a read on a pooled connection in a worker thread, off the event loop."""

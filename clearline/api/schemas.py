@@ -14,7 +14,7 @@ from clearline.model.ledger import Receipt
 from clearline.model.line import Line
 from clearline.model.message import DeliveryState, Message, Recipient
 from clearline.model.times import dtg
-from clearline.model.user import Language, User
+from clearline.model.user import Language, Role, User
 from clearline.services import hotline
 from clearline.services.figures import LineFigures
 from clearline.services.rendering import Rendering, render
@@ -76,7 +76,9 @@ IdempotencyKey = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=200,
-        description="The same key with the same request creates one record, once.",
+        pattern=r"^[\x21-\x7e]+$",
+        description="The same key with the same request creates one record, once: printable "
+        "ASCII, no spaces (a UUID is usual).",
     ),
 ]
 
@@ -118,6 +120,15 @@ def message_out(
     )
 
 
+def _for_mediator(payload: dict[str, Any]) -> dict[str, Any]:
+    """A line event as a mediator reads it: the line's state, not why or by whom."""
+    shown = {key: value for key, value in payload.items() if key != "user"}
+    if "line" in payload:
+        line = hotline.for_mediator(Line.model_validate(payload["line"]))
+        shown["line"] = line.model_dump(mode="json")
+    return shown
+
+
 def present(events: list[Event], reader: User) -> tuple[list[EventOut], list[Message]]:
     """Events as the reader may see them, rendered for them, and the messages among them
     that these events hand to the reader's party (which makes them delivered)."""
@@ -130,6 +141,8 @@ def present(events: list[Event], reader: User) -> tuple[list[EventOut], list[Mes
             own = message.recipient(reader.party)
             if own is not None and own.released_at is not None:
                 arrived.append(message)
+        elif reader.role is Role.MEDIATOR:
+            payload = _for_mediator(payload)
         shown.append(
             EventOut(
                 seq=event.seq,

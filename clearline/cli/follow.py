@@ -11,6 +11,7 @@ import websockets
 
 from clearline.api.events import UNAUTHORISED
 from clearline.cli.client import fail
+from clearline.cli.printable import printable
 
 RETRY_S = 2.0
 
@@ -33,7 +34,7 @@ async def follow(
             ) as socket:
                 async for frame in socket:
                     event = json.loads(frame)
-                    typer.echo(_line(event))
+                    typer.echo(printable(_line(event)))
                     last, seen = event["seq"], seen + 1
                     if state_file is not None:
                         state_file.write_text(f"{last}\n")

@@ -34,6 +34,7 @@ from clearline.cli.options import (
     key_path,
     store,
 )
+from clearline.cli.printable import row
 from clearline.cli.replay import replay_command
 from clearline.cli.theatre import conflicts_app, notice_app, position_app, zone_app
 from clearline.model.agreement import Party
@@ -43,6 +44,7 @@ from clearline.model.user import Language, Role, User
 from clearline.services import accounts, agreements, demo, ledger, signing
 from clearline.store import agreements as agreement_store
 from clearline.store import ledger as ledger_store
+from clearline.store.claim import ClaimRefused
 from clearline.store.database import database_url
 
 
@@ -162,6 +164,10 @@ def serve(
     except ClearlineError as exc:
         fail(f"{exc.field}: {exc.reason}")
     app_ = create_app(database_url(db), key=line_key)
+    try:  # here, not in the app's start-up, which uvicorn would report with a traceback
+        app_.state.runtime.claim.take()
+    except ClaimRefused as exc:
+        fail(str(exc))
     uvicorn.run(app_, host=host, port=port, log_level="warning")
 
 
@@ -318,14 +324,16 @@ def inbox(
             text += f" [{m['rendered']['free_text_label']}] {m['free_text']}"
         state_of = m["state"] or ",".join(f"{r['party']}:{r['state']}" for r in m["recipients"])
         table.add_row(
-            str(m["id"]),
-            m["precedence"],
-            m["sender_party"] or "line",
-            ",".join(m["to"]),
-            m["type"],
-            state_of,
-            m["created_dtg"],
-            text,
+            *row(
+                str(m["id"]),
+                m["precedence"],
+                m["sender_party"] or "line",
+                ",".join(m["to"]),
+                m["type"],
+                state_of,
+                m["created_dtg"],
+                text,
+            )
         )
     console.print(table)
 
@@ -375,13 +383,15 @@ def line_list(token: Token, url: Url = DEFAULT_URL) -> None:
     for entry in request("GET", url, token, "/v1/lines"):
         line, figures = entry["line"], entry["figures"]
         table.add_row(
-            f"{line['party_a']}–{line['party_b']}",
-            line["agreement_id"],
-            line["state"],
-            line["changed_at"],
-            line["reason"] or "",
-            str(figures["acknowledged"]),
-            str(figures["overdue"]),
+            *row(
+                f"{line['party_a']}–{line['party_b']}",
+                line["agreement_id"],
+                line["state"],
+                line["changed_at"],
+                line["reason"] or "",
+                str(figures["acknowledged"]),
+                str(figures["overdue"]),
+            )
         )
     console.print(table)
 
@@ -434,7 +444,7 @@ def ledger_export(
     db: Db = None,
     key: KeyFile = None,
 ) -> None:
-    """Write a party's view of the ledger: every envelope and signed head, its own payloads.
+    """Write a party's view of the ledger: its own entries whole, every other as its leaf hash.
 
     Example: clearline ledger export --party IL --out il-ledger.jsonl
     """

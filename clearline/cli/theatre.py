@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 
 from clearline.cli.client import DEFAULT_URL, fail, request
 from clearline.cli.options import CLOCK, Db, KeyFile, Token, Url, admin
+from clearline.cli.printable import row
 from clearline.model.conflict import ConflictState
 from clearline.model.errors import ClearlineError, invalid
 from clearline.model.notice import ActivityKind, NoticeState, Sharing
@@ -182,14 +183,16 @@ def notice_list(
         starts = [_moment(v["start"]) for v in current["volumes"]]
         ends = [_moment(v["end"]) for v in current["volumes"]]
         table.add_row(
-            str(notice["id"]),
-            notice["party"],
-            notice["kind"],
-            notice["state"],
-            str(current["version"]),
-            both(min(starts)),
-            both(max(ends)),
-            _late(current["late_s"]),
+            *row(
+                str(notice["id"]),
+                notice["party"],
+                notice["kind"],
+                notice["state"],
+                str(current["version"]),
+                both(min(starts)),
+                both(max(ends)),
+                _late(current["late_s"]),
+            )
         )
     _show(table)
 
@@ -352,13 +355,15 @@ def zone_list(token: Token, url: Url = DEFAULT_URL) -> None:
         zone = feature["properties"]
         kinds = zone["rule"]["kinds"]
         table.add_row(
-            str(feature["id"]),
-            zone["name"],
-            zone["kind"],
-            zone["owner"] or "agreed",
-            f"{zone['alt_lower_ft']:,.0f} to {zone['alt_upper_ft']:,.0f}",
-            "all" if not kinds or set(kinds) == set(ActivityKind) else ", ".join(kinds),
-            zone["rule"]["severity"],
+            *row(
+                str(feature["id"]),
+                zone["name"],
+                zone["kind"],
+                zone["owner"] or "agreed",
+                f"{zone['alt_lower_ft']:,.0f} to {zone['alt_upper_ft']:,.0f}",
+                "all" if not kinds or set(kinds) == set(ActivityKind) else ", ".join(kinds),
+                zone["rule"]["severity"],
+            )
         )
     _show(table)
 
@@ -432,13 +437,15 @@ def position_list(token: Token, url: Url = DEFAULT_URL) -> None:
     for position in found:
         until = position["valid_until"]
         table.add_row(
-            str(position["id"]),
-            position["party"],
-            position["name"],
-            position["kind"],
-            position["mgrs"],
-            dtg(_moment(position["valid_from"])),
-            dtg(_moment(until)) if until else "withdrawn",
+            *row(
+                str(position["id"]),
+                position["party"],
+                position["name"],
+                position["kind"],
+                position["mgrs"],
+                dtg(_moment(position["valid_from"])),
+                dtg(_moment(until)) if until else "withdrawn",
+            )
         )
     _show(table)
 
@@ -480,7 +487,7 @@ def conflicts_check(
         fail("--agreement: needed with --db, to say whose filed notices to check against")
     else:
         try:
-            found = planning.check(collection, separation, now)
+            found = planning.check(collection, separation, now).collection()
         except ClearlineError as exc:
             fail(f"{exc.field}: {exc.reason}")
     typer.echo(json.dumps(found))
@@ -507,13 +514,15 @@ def conflicts_list(
     for conflict in found:
         start, end = _moment(conflict["window_start"]), _moment(conflict["window_end"])
         table.add_row(
-            str(conflict["id"]),
-            conflict["severity"],
-            conflict["source"],
-            "–".join(conflict["parties"]),
-            conflict["state"],
-            dtg(start),
-            _starts_in(start, end, now),
+            *row(
+                str(conflict["id"]),
+                conflict["severity"],
+                conflict["source"],
+                "–".join(conflict["parties"]),
+                conflict["state"],
+                dtg(start),
+                _starts_in(start, end, now),
+            )
         )
     _show(table)
 
@@ -575,7 +584,7 @@ def _check_filed(
     _known(connection, agreement_id)
     protocol = agreement_store.protocol_in_force(connection, agreement_id)
     theatre = engine.build(connection, agreement_id)
-    return planning.check(collection, separation, now, protocol, filed=theatre)
+    return planning.check(collection, separation, now, protocol, filed=theatre).collection()
 
 
 def _starts_in(start: datetime, end: datetime, now: datetime) -> str:

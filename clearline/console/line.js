@@ -135,9 +135,13 @@ function messageItem(message, context) {
   );
   item.append(header, element("p", "text", message.rendered.text));
   if (message.free_text) {
-    const free = element("p", "free-text", message.free_text);
+    // Isolated: a right-to-left override in what the other party typed stays inside it.
+    const free = element("p", "free-text");
     free.dir = "auto";
-    free.prepend(element("span", "untranslated", `${message.rendered.free_text_label} `));
+    free.append(
+      element("span", "untranslated", `${message.rendered.free_text_label} `),
+      element("bdi", null, message.free_text),
+    );
     item.append(free);
   }
   const recipients = outgoing ? message.recipients : [own].filter(Boolean);

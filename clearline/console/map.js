@@ -29,8 +29,11 @@ function details(title, lines) {
   heading.textContent = title;
   box.append(heading);
   for (const line of lines.filter(Boolean)) {
+    // Each line in a <bdi>: names and free text typed by a party cannot reorder the popup.
     const row = document.createElement("div");
-    row.textContent = line;
+    const text = document.createElement("bdi");
+    text.textContent = line;
+    row.append(text);
     box.append(row);
   }
   return box;
@@ -280,7 +283,7 @@ export class TheatreMap {
   setEncounters(encounters) {
     this.layers.encounters.clearLayers();
     for (const encounter of encounters) {
-      if (encounter.state !== "open") continue;
+      if (encounter.state !== "open" || !encounter.point) continue; // withheld: hidden
       const { lat, lon } = encounter.point;
       const colour = encounter.level >= 3 ? "#d7263d" : "#f08a24";
       const marker = L.circleMarker([lat, lon], {

@@ -95,6 +95,11 @@ def _polygon(projection: Projection, rings: list[list[Any]], field: str) -> Base
     if vertices > MAX_VERTICES:
         raise invalid(where, f"{vertices} vertices; at most {MAX_VERTICES} are accepted")
     for index, ring in enumerate(rings):
+        if len(ring) < 3:
+            raise invalid(
+                f"{where}.{index}",
+                f"degenerate polygon: a ring needs at least three corners, not {len(ring)}",
+            )
         _check_positions(ring, f"{where}.{index}")
     closed = [_closed(ring, f"{where}.{i}") for i, ring in enumerate(rings)]
     polygon = Polygon(closed[0], closed[1:])

@@ -53,6 +53,18 @@ class Involved(BaseModel):
     blind: bool = Field(default=False, description="A blind notice: its details are its party's.")
 
 
+class Near(BaseModel):
+    """One side's own part of a conflict: the region within its own volumes and the window
+    within its own windows. It is all its party is shown when the other side is hidden from
+    it, so that a blind notice's footprint, band and window cannot be traced from conflicts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    region: dict[str, Any] = Field(description="GeoJSON, inside this side's own footprint.")
+    window_start: datetime
+    window_end: datetime
+
+
 class Conflict(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -62,7 +74,10 @@ class Conflict(BaseModel):
     parties: tuple[PartyCode, ...]
     a: Involved = Field(description="The notice that was found in conflict.")
     b: Involved = Field(description="What it conflicts with.")
-    region: dict[str, Any] = Field(description="GeoJSON: the overlap with the separation buffer.")
+    region: dict[str, Any] = Field(
+        description="GeoJSON: where the two come within the separation minima; inside your own "
+        "volumes only, where the other side is a blind notice of another party."
+    )
     window_start: datetime
     window_end: datetime
     severity: Severity
@@ -76,6 +91,11 @@ class Conflict(BaseModel):
     alert_ids: tuple[int, ...] = ()
     starts_in_s: float | None = Field(
         default=None, description="From when this was read until the clash starts; 0 once begun."
+    )
+    near: dict[str, Near] | None = Field(
+        default=None,
+        exclude=True,
+        description="Each side's own part, by side (a, b): on record, never shown as such.",
     )
 
     def seen_at(self, now: datetime) -> Conflict:

@@ -59,6 +59,13 @@ class EventType(StrEnum):
     """A liaison officer accepted the risk, with a reason. Payload as for opened."""
     CONFLICT_CLOSED = "conflict.closed"
     """Resolved or accepted, and its window has passed. Payload as for opened."""
+    PLAN_CHECKED = "plan.checked"
+    """A party's what-if check was answered against other parties' blind notices; to that
+    party alone. Payload: ``check``: ``by``. Never the plan, nor whether it touched any (the
+    answer said so). These events are its hourly budget (``Protocol.blind_checks_per_hour``)."""
+    NOTICE_TOUCHED = "notice.touched"
+    """Another party's what-if check touched blind notices of this event's one party. Payload:
+    ``touched``: ``by`` (the asking party) and ``notices`` (its own, touched). Never the plan."""
     ENCOUNTER_OPENED = "encounter.opened"
     """Tactical alerting predicts a loss of well-clear between two parties' assets. Payload:
     ``encounter`` as this event's one party may see it; one event per party."""

@@ -13,12 +13,20 @@ RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Sequence = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 
-def _no_nul(text: str) -> str:
-    # PostgreSQL refuses NUL in text and SQLite would keep it: refuse it on both, up front.
+def _storable(text: str) -> str:
+    """PostgreSQL refuses NUL in text and SQLite would keep it; a lone surrogate (``\\ud800``,
+    which JSON can escape but UTF-8 cannot encode) neither can store: refuse both, up front."""
     if "\x00" in text:
         raise ValueError("must not contain NUL characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"must not contain a lone surrogate (U+{ord(text[exc.start]):04X} at {exc.start})"
+        ) from None
     return text
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
-"""Text a person typed: anything printable, never a NUL character."""
+Text = Annotated[str, AfterValidator(_storable)]
+"""Text a person typed: anything encodable, never a NUL character; shown escaped where it could
+act on a terminal or a page (``cli.printable``, the console's ``<bdi>``)."""

@@ -206,14 +206,19 @@ class LineCheckMissedBody(_Body):
 
 
 class ConflictAlertBody(_Body):
-    """What both parties are told of a conflict: where and when, never a blind notice's rest."""
+    """What both parties are told of a conflict: where and when, as far as both may see it
+    (never a blind notice's place or window), so one message serves both."""
 
     conflict_id: RecordId
     source: ConflictSource
     severity: Severity
-    location: Point
-    window_start: AwareDatetime
-    window_end: AwareDatetime
+    location: Point | None = Field(
+        default=None, description="None where no place of it is seen by both parties."
+    )
+    window_start: AwareDatetime | None = Field(
+        default=None, description="None where no moment of it is seen by both parties."
+    )
+    window_end: AwareDatetime | None = None
     late_s: float | None = Field(default=None, gt=0)
 
 
@@ -224,7 +229,10 @@ class TrackAlertBody(_Body):
     encounter_id: RecordId
     level: int = Field(ge=1, le=3)
     against: Against
-    location: Point
+    location: Point | None = Field(
+        description="Where both parties may know: null (withheld) where it would show either "
+        "of them a track hidden from it."
+    )
     violation_at: AwareDatetime
     horizontal_m: int = Field(ge=0, description="Separation at the predicted entry.")
     vertical_ft: int = Field(ge=0)

@@ -64,12 +64,45 @@ class Protocol(BaseModel):
     separation: Separation = Field(default_factory=Separation)
     max_window_s: int = Field(default=7 * 86_400, gt=0)
     standoff_m: float = Field(default=5_000, ge=0)
+    blind_checks_per_hour: int = Field(
+        default=20,
+        ge=0,
+        description="What-if checks a party may make in an hour that are answered against "
+        "other parties' blind notices; past it, blind notices are not checked (and the answer "
+        "says so, whether or not the plan touches any).",
+    )
     position_precision_m: int = Field(
         default=1_000, description="Declared positions snap to MGRS squares of this size."
     )
     theatre_centre: tuple[float, float] = Field(
         default=(34.8, 38.5),
         description="Latitude and longitude the metric projection is centred on (Syria).",
+    )
+    # Where and when input may be: past these bounds a place or time is a typing mistake
+    # (a sign dropped from a longitude, a year written 9999), and is refused, not taken.
+    theatre_radius_m: float = Field(
+        default=1_000_000,
+        gt=0,
+        le=5_000_000,
+        description="The theatre: every place within this distance of theatre_centre. A notice, "
+        "zone, track report or message location beyond it is refused. The default (1,000 km) "
+        "takes in Syria and its neighbours; the metric projection is exact in distance from "
+        "the centre and good to 0.1 % within 450 km of it.",
+    )
+    notice_horizon_s: int = Field(
+        default=365 * 86_400, gt=0, description="A notice may start at most this far ahead."
+    )
+    report_age_s: int = Field(
+        default=7 * 86_400,
+        gt=0,
+        description="What a message reports as past (an incident's occurred_at, a sighting's "
+        "observed_at) may be at most this old.",
+    )
+    clock_skew_s: int = Field(
+        default=300,
+        ge=0,
+        description="How far ahead of the line's clock a reported past time may be, for a "
+        "sender's clock running fast. Track reports have their own, tighter bounds (tracks).",
     )
     well_clear: WellClear = Field(default_factory=WellClear)
     tracks: TrackRules = Field(default_factory=TrackRules)

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from clearline.model.agreement import PartyCode
 from clearline.model.message import Against, ObjectKind, Point
@@ -69,9 +69,10 @@ class TrackStatus(StrEnum):
 
 class TrackReport(BaseModel):
     """One report as a command system sends it. Velocity as ground speed and track angle, or
-    as east and north components; vertical rate either way."""
+    as east and north components; vertical rate either way. NaN and infinities are refused:
+    they pass every range check (no comparison with NaN is true) and would reach the picture."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     track_id: str = Field(min_length=1, max_length=64, pattern=r"^[\w.:/-]+$")
     kind: ObjectKind
@@ -120,8 +121,11 @@ class TrackBatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    agreement_id: str | None = Field(
-        default=None, description="Needed only where the party is in several agreements."
+    agreement: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("agreement", "agreement_id"),
+        description="Needed only where the party is in several agreements; named as on every "
+        "other route (``agreement_id`` is still taken, as first published).",
     )
     reports: list[TrackReport] = Field(min_length=1, max_length=10_000)
 
@@ -182,7 +186,14 @@ class Encounter(BaseModel):
     violation_at: datetime | None = Field(
         description="When the shown level's volume is predicted to be entered."
     )
-    point: Point = Field(description="Where: the midpoint of the two at the predicted entry.")
+    point: Point | None = Field(
+        description="Where: the midpoint of the two at the predicted entry; the reader's own "
+        "asset's predicted point where the other is hidden from it; null (withheld) where "
+        "even that would show where a hidden track is."
+    )
+    ends: dict[str, Point] | None = Field(
+        default=None, exclude=True, description="Each party's own asset's predicted point."
+    )
     horizontal_m: float
     vertical_ft: float
     state: EncounterState

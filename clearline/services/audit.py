@@ -1,10 +1,12 @@
 """Checking the ledger without trusting the line: what `clearline verify` does, offline.
 
 Given a party's export, the line's public key and the receipts or heads the party kept, it
-rebuilds the tree from the envelopes and checks every signature, that every head's root is the
-root of the entries before it (which is every inclusion, and the consistency of every head with
-every other), every visible payload against its hash, and every kept receipt. A history
-rewritten and re-signed with the right key still fails: against the heads the party kept.
+rebuilds the tree from the envelopes the party may read and the bare leaf hashes of the rest
+(nothing more of those is needed, nor given), and checks every signature, that every head's
+root is the root of the entries before it (which is every inclusion, and the consistency of
+every head with every other), every visible payload against its hash, and every kept receipt.
+A history rewritten and re-signed with the right key still fails: against the heads the party
+kept.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pydantic import ValidationError
 
 from clearline.model.ledger import Envelope, Receipt, TreeHead, b64, unb64
 from clearline.services import merkle, signing
-from clearline.services.ledger import EXPORT_FORMAT, payload_sha256
+from clearline.services.ledger import EXPORT_FORMAT, READ_FORMATS, Leaf, payload_sha256
 
 
 class Tampered(Exception):
@@ -93,7 +95,7 @@ def verify(
     """Check an export record by record; raise ``Tampered`` at the first thing that fails."""
     stream = iter(records)
     header = next(stream, None)
-    if not isinstance(header, dict) or header.get("format") != EXPORT_FORMAT:
+    if not isinstance(header, dict) or header.get("format") not in READ_FORMATS:
         raise Tampered(f"not a Clearline ledger export (expected format {EXPORT_FORMAT})")
     total = int(header.get("size", 0))
     report = Report(kept=len(kept_heads) + len(kept_receipts))
@@ -104,8 +106,8 @@ def verify(
             checks.add_head(_head(record["head"], tree.size), signed_by_line=True)
             report.heads += 1
         elif isinstance(record, dict) and isinstance(record.get("entry"), dict):
-            report.payloads += _check_entry(record["entry"], tree.size)
-            leaf = _leaf_hash(record["entry"], tree.size)
+            leaf, checked = _check_entry(record["entry"], tree.size)
+            report.payloads += checked
             tree.add(leaf)
             checks.at(tree, leaf)
             report.entries = tree.size
@@ -174,6 +176,29 @@ class _Checks:
             self.at(tree, None)
 
 
+def _check_entry(entry: dict[str, Any], index: int) -> tuple[bytes, int]:
+    """The entry's leaf hash, and 1 if a payload was checked. The entry sits where it says;
+    whole, it is checked as far as its envelope goes; as a leaf alone, its hash has nothing to
+    answer to but the roots of the heads after it."""
+    if entry.get("index") != index:
+        raise Tampered(f"expected entry {index} here, found {entry.get('index')}", index)
+    if "envelope" not in entry:
+        return _bare_leaf(entry, index), 0
+    checked = _check_envelope(entry, index)
+    return _leaf_hash(entry, index), checked
+
+
+def _bare_leaf(entry: dict[str, Any], index: int) -> bytes:
+    try:
+        digest = unb64(Leaf.model_validate(entry).leaf_hash)
+    except ValueError as exc:  # pydantic's ValidationError and base64's Error both are
+        reason = "an entry without its envelope must be its index and leaf hash alone"
+        raise Tampered(reason, index) from exc
+    if len(digest) != merkle.HASH_SIZE:
+        raise Tampered("its leaf hash is not a SHA-256 hash", index)
+    return digest
+
+
 def _leaf_hash(entry: dict[str, Any], index: int) -> bytes:
     digest = merkle.leaf_hash(str(entry["envelope"]).encode())
     if entry.get("leaf_hash") not in (None, b64(digest)):
@@ -181,10 +206,8 @@ def _leaf_hash(entry: dict[str, Any], index: int) -> bytes:
     return digest
 
 
-def _check_entry(entry: dict[str, Any], index: int) -> int:
-    """The entry sits where it says, its envelope is canonical, its payload matches its hash."""
-    if entry.get("index") != index:
-        raise Tampered(f"expected entry {index} here, found {entry.get('index')}", index)
+def _check_envelope(entry: dict[str, Any], index: int) -> int:
+    """Its envelope names its place and is canonical; its payload, if given, matches its hash."""
     text = str(entry.get("envelope", ""))
     try:
         envelope = Envelope.model_validate_json(text)

@@ -12,11 +12,13 @@ import json
 from datetime import datetime
 from typing import Any
 
+import shapely
 from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection
 
 from clearline.geo.volumes import to_geojson
-from clearline.model.conflict import Conflict, ConflictState, Involved
+from clearline.model.conflict import Conflict, ConflictState, Involved, Near
 from clearline.model.errors import conflict as refused
 from clearline.model.errors import forbidden, invalid, not_found
 from clearline.model.event import EventType
@@ -158,12 +160,31 @@ def conflicts_for(
 
 
 def view(conflict: Conflict, party: str, now: datetime) -> Conflict:
-    """As ``party`` sees it at ``now``: a blind notice of another party shows as its party
-    alone (no id, no version)."""
-    seen = conflict.model_copy(
-        update={"a": _seen(conflict.a, party), "b": _seen(conflict.b, party)}
-    )
-    return seen.seen_at(now)
+    """As ``party`` sees it at ``now``. Where the other side is a blind notice of another
+    party, that side shows as its party alone (no id, no version), and the region and window
+    as the part within ``party``'s own side: a blind notice's shape, band and window cannot be
+    traced from the conflicts it is in. The record's parts by side never leave this."""
+    a, b = _seen(conflict.a, party), _seen(conflict.b, party)
+    update: dict[str, Any] = {"a": a, "b": b, "near": None}
+    hidden = [side for side, seen in (("a", a), ("b", b)) if seen.notice_id is None and seen.blind]
+    if hidden:
+        own = (conflict.near or {}).get("b" if hidden == ["a"] else "a")
+        update |= own.model_dump() if own is not None and len(hidden) == 1 else _NOWHERE
+    return conflict.model_copy(update=update).seen_at(now)
+
+
+_NOWHERE: dict[str, Any] = {"region": {"type": "GeometryCollection", "geometries": []}}
+"""A conflict recorded before each side's part was kept shows no place to a hidden side."""
+
+
+def common_view(conflict: Conflict, now: datetime) -> tuple[BaseGeometry, datetime, datetime]:
+    """The place and window every involved party may see: what a message carried to all of
+    them (an alert) may say. Empty where each side is hidden from the other."""
+    views = [view(conflict, party, now) for party in conflict.parties]
+    region = shapely.intersection_all([shape(seen.region) for seen in views])
+    start = max(seen.window_start for seen in views)
+    end = min(seen.window_end for seen in views)
+    return region, start, end
 
 
 def crossing_check(connection: Connection, agreement_id: str, party: str) -> engine.CrossingCheck:
@@ -194,6 +215,7 @@ def _time(text: str) -> datetime:
 
 
 def _seen(side: Involved, party: str) -> Involved:
+    """A side as ``party`` sees it: a blind notice of another party by its party alone."""
     if side.blind and side.party != party:
         return Involved(party=side.party, blind=True)
     return side
@@ -206,14 +228,27 @@ def _values(clash: engine.Found, theatre: engine.Theatre, now: datetime) -> dict
         "parties": clash.b.parties,
         "a": clash.a,
         "b": clash.b.side,
-        # as JSON reads it back (lists, not tuples), so that an unchanged region compares equal
-        "region": json.loads(json.dumps(to_geojson(clash.region, theatre.projection))),
+        "region": _geojson(clash.region, theatre),
+        "near": {
+            side: Near(
+                region=_geojson(part.region, theatre),
+                window_start=engine.moment(part.start),
+                window_end=engine.moment(part.end),
+            )
+            for side, part in zip("ab", clash.near, strict=True)
+        },
         "window_start": engine.moment(clash.start),
         "window_end": engine.moment(clash.end),
         "severity": engine.severity(clash, now),
         "late_s": clash.b.late_s,
         "updated_at": now,
     }
+
+
+def _geojson(region: BaseGeometry, theatre: engine.Theatre) -> dict[str, Any]:
+    """As JSON reads it back (lists, not tuples), so that an unchanged region compares equal."""
+    loaded: dict[str, Any] = json.loads(json.dumps(to_geojson(region, theatre.projection)))
+    return loaded
 
 
 def _open(
@@ -240,6 +275,7 @@ def _update(
     """Record a moved clash; a party is alerted again only if it got worse."""
     same = (
         before.region == values["region"]
+        and before.near == values["near"]
         and before.window_start == values["window_start"]
         and before.window_end == values["window_end"]
         and before.severity is values["severity"]
@@ -257,14 +293,14 @@ def _alert(connection: Connection, conflict: Conflict, protocol: Protocol, now: 
     """One conflict alert on each line between the notice's party and another party involved."""
     filer, *others = conflict.parties
     urgency = precedence(conflict.severity, conflict.seen_at(now).starts_in_s or 0.0)
-    where = shape(conflict.region).representative_point()
+    region, start, end = common_view(conflict, now)
     body = ConflictAlertBody(
         conflict_id=conflict.id,
         source=conflict.source,
         severity=conflict.severity,
-        location=Point(lat=where.y, lon=where.x),
-        window_start=conflict.window_start,
-        window_end=conflict.window_end,
+        location=None if region.is_empty else _point(region),
+        window_start=start if start <= end else None,
+        window_end=end if start <= end else None,
         late_s=conflict.late_s or None,
     ).model_dump(mode="json", exclude_none=True)
     for other in others:
@@ -279,6 +315,11 @@ def _alert(connection: Connection, conflict: Conflict, protocol: Protocol, now: 
                 now,
             )
             conflict_store.add_alert(connection, conflict.id, message.id)
+
+
+def _point(region: BaseGeometry) -> Point:
+    where = region.representative_point()
+    return Point(lat=where.y, lon=where.x)
 
 
 def _announce(connection: Connection, type: EventType, conflict_id: int, now: datetime) -> None:

@@ -134,7 +134,8 @@ def candidates(
 
 
 def view(encounter: Encounter, party: str, picture: Picture) -> Encounter:
-    """As ``party`` sees it: a track or notice of the other party only if shared with it."""
+    """As ``party`` sees it: a track or notice of the other party only if shared with it, and
+    the place the first of ``_places`` it may know: a hidden track's place never."""
     track = encounter.track
     if track is not None and not picture.identities[track].seen_by(party):
         track = None
@@ -146,7 +147,34 @@ def view(encounter: Encounter, party: str, picture: Picture) -> Encounter:
     )
     if hidden:
         counterpart = Counterpart(kind=counterpart.kind, id=None)
-    return encounter.model_copy(update={"track": track, "counterpart": counterpart})
+    known = _known(encounter, picture, {party})
+    return encounter.model_copy(
+        update={"track": track, "counterpart": counterpart, "point": known, "ends": None}
+    )
+
+
+def _places(encounter: Encounter) -> list[tuple[Point | None, tuple[int, ...]]]:
+    """Where the encounter is, best first, each with the tracks it gives away: the midpoint of
+    the two tracks gives both away, each track's own predicted point gives that one. Against a
+    zone, position or notice the place is the track's own point."""
+    track = encounter.track
+    assert track is not None, "a stored encounter names its track"
+    if encounter.counterpart.kind is not Against.TRACK or encounter.counterpart.id is None:
+        return [(encounter.point, (track,))]
+    ends = encounter.ends or {}
+    a, b = encounter.parties
+    other = encounter.counterpart.id
+    return [(encounter.point, (track, other)), (ends.get(a), (track,)), (ends.get(b), (other,))]
+
+
+def _known(encounter: Encounter, picture: Picture, parties: set[str]) -> Point | None:
+    """The best place every one of ``parties`` may know: none if each would learn where a
+    track hidden from it is (withheld, said as such on the line)."""
+    for point, tracks in _places(encounter):
+        seen = all(picture.identities[t].seen_by(p) for t in tracks for p in parties)
+        if point is not None and seen:
+            return point
+    return None
 
 
 def _place(
@@ -160,7 +188,8 @@ def _place(
 ) -> Callable[[int], dict[str, object]]:
     """Where and when, at a shown level: the midpoint of the two at the predicted entry into
     that level's volume (the earliest entered, if the filter holds a level the geometry no
-    longer gives), and how far apart they are then."""
+    longer gives), each one's own point then (for a party the other is hidden from), and how
+    far apart they are then."""
 
     def where(shown: int) -> dict[str, object]:
         entry = entries[shown - 1] if np.isfinite(entries[shown - 1]) else np.min(entries)
@@ -168,11 +197,17 @@ def _place(
         own = own_at + own_velocity * ahead
         other = other_at + other_velocity * ahead
         lon, lat = picture.projection.lonlat(*((own[:2] + other[:2]) / 2))
+        a_lon, a_lat = picture.projection.lonlat(*own[:2])
+        b_lon, b_lat = picture.projection.lonlat(*other[:2])
         gap = own - other
         return {
             "violation_at": now + timedelta(seconds=ahead) if np.isfinite(entry) else None,
             "lat": lat,
             "lon": lon,
+            "a_lat": a_lat,
+            "a_lon": a_lon,
+            "b_lat": b_lat,
+            "b_lon": b_lon,
             "horizontal_m": float(np.hypot(gap[0], gap[1])),
             "vertical_ft": float(abs(gap[2]) / FT_M),
         }
@@ -283,14 +318,15 @@ def _close(connection: Connection, picture: Picture, encounter_id: int, now: dat
 def _alert(
     connection: Connection, picture: Picture, protocol: Protocol, encounter_id: int, now: datetime
 ) -> None:
-    """A track alert on each line of the agreement between the two parties."""
+    """A track alert on each line of the agreement between the two parties, placed where both
+    may know (one message reaches both): withheld if that would show either a hidden track."""
     encounter = _get(connection, encounter_id)
     precedence = PRECEDENCE[encounter.level]
     body = TrackAlertBody(
         encounter_id=encounter.id,
         level=encounter.level,
         against=encounter.counterpart.kind,
-        location=Point(lat=encounter.point.lat, lon=encounter.point.lon),
+        location=_known(encounter, picture, set(encounter.parties)),
         violation_at=encounter.violation_at or now,
         horizontal_m=round(encounter.horizontal_m),
         vertical_ft=round(encounter.vertical_ft),

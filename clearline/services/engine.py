@@ -320,6 +320,21 @@ class Counterpart:
 
 
 @dataclass
+class Near:
+    """The part of one side's own volumes within the minima of the other, and the clash's
+    window within that side's own windows: all a party may be shown of a clash whose other
+    side is hidden from it (a blind notice), since it lies inside what it filed itself."""
+
+    region: BaseGeometry
+    start: float
+    end: float
+
+    def absorb(self, other: Near) -> None:
+        self.region = self.region.union(other.region)
+        self.start, self.end = min(self.start, other.start), max(self.end, other.end)
+
+
+@dataclass
 class Found:
     """One clash of a notice with one counterpart, over all their volume pairs."""
 
@@ -329,11 +344,20 @@ class Found:
     start: float
     end: float
     overlap: bool
+    near: tuple[Near, Near]
+    """Each side's own part of the clash: the notice's (a), the counterpart's (b)."""
 
-    def absorb(self, region: BaseGeometry, start: float, end: float, overlap: bool) -> None:
+    def absorb(self, clash: Clash) -> None:
+        region, start, end, overlap, (near_a, near_b) = clash
         self.region = self.region.union(region)
         self.start, self.end = min(self.start, start), max(self.end, end)
         self.overlap = self.overlap or overlap
+        self.near[0].absorb(near_a)
+        self.near[1].absorb(near_b)
+
+
+Clash = tuple[BaseGeometry, float, float, bool, tuple[Near, Near]]
+"""One volume pair's region, window, whether it is a true 4D overlap, and each side's part."""
 
 
 CrossingCheck = Callable[[Zone, float, float], bool]
@@ -355,7 +379,7 @@ def screen(
     found: dict[str, Found] = {}
     for (counterpart, *_), clash in zip(candidates, _clashes(probe, candidates), strict=True):
         if counterpart.match_key in found:
-            found[counterpart.match_key].absorb(*clash)
+            found[counterpart.match_key].absorb(clash)
         else:
             found[counterpart.match_key] = Found(side, counterpart, *clash)
     return [f for f in found.values() if len(f.b.parties) > 1]
@@ -442,12 +466,10 @@ def _zone_counterpart(
     )
 
 
-def _clashes(
-    probe: Probe, candidates: list[_Candidate]
-) -> list[tuple[BaseGeometry, float, float, bool]]:
-    """Region, window and whether it is a true 4D overlap, for every candidate pair, in bulk:
-    one vectorised call per index and separation rather than a few per pair, since a notice
-    in a busy theatre clashes with dozens of volumes.
+def _clashes(probe: Probe, candidates: list[_Candidate]) -> list[Clash]:
+    """Region, window, whether it is a true 4D overlap, and each side's own part, for every
+    candidate pair, in bulk: one vectorised call per index and separation rather than a few
+    per pair, since a notice in a busy theatre clashes with dozens of volumes.
 
     The region is the part of each footprint within the separation of the other (the line
     between their nearest points when they are exactly at the minimum); the window is the
@@ -456,22 +478,25 @@ def _clashes(
     groups: dict[tuple[int, float], list[int]] = {}
     for at, (_, _, index, _, buffer_m) in enumerate(candidates):
         groups.setdefault((id(index), buffer_m), []).append(at)
-    clashes: dict[int, tuple[BaseGeometry, float, float, bool]] = {}
+    clashes: dict[int, Clash] = {}
     for members in groups.values():
         _, _, index, _, buffer_m = candidates[members[0]]
         qs = np.array([candidates[at][1] for at in members])
         rows = np.array([candidates[at][3] for at in members])
         mine, theirs, bands = probe.footprints[qs], index.footprints(rows), index.bands(rows)
         if buffer_m > 0:
+            near_mine = shapely.intersection(mine, shapely.buffer(theirs, buffer_m))
             grown = shapely.buffer(probe.footprints, buffer_m)[qs]
-            near_mine = shapely.intersection(theirs, grown)
-            regions = shapely.union(
-                shapely.intersection(mine, shapely.buffer(theirs, buffer_m)), near_mine
-            )
+            near_theirs = shapely.intersection(theirs, grown)
+            regions = shapely.union(near_mine, near_theirs)
         else:
             regions = shapely.intersection(mine, theirs)
+            near_mine, near_theirs = regions.copy(), regions.copy()
         touching = shapely.is_empty(regions)
-        regions[touching] = shapely.shortest_line(mine[touching], theirs[touching])
+        nearest = shapely.shortest_line(mine[touching], theirs[touching])
+        regions[touching] = nearest
+        near_mine[touching] = shapely.get_point(nearest, 0)
+        near_theirs[touching] = shapely.get_point(nearest, -1)
         first = np.maximum(probe.start[qs], bands[:, 2])
         last = np.minimum(probe.end[qs], bands[:, 3])
         overlap = (
@@ -482,10 +507,23 @@ def _clashes(
             )
             & shapely.intersects(mine, theirs)
         )
-        starts, ends = np.minimum(first, last).tolist(), np.maximum(first, last).tolist()
+        starts, ends = np.minimum(first, last), np.maximum(first, last)
+        own_a = _within(starts, ends, probe.start[qs], probe.end[qs])
+        own_b = _within(starts, ends, bands[:, 2], bands[:, 3])
         for k, at in enumerate(members):
-            clashes[at] = (regions[k], starts[k], ends[k], bool(overlap[k]))
+            near = (
+                Near(near_mine[k], float(own_a[0][k]), float(own_a[1][k])),
+                Near(near_theirs[k], float(own_b[0][k]), float(own_b[1][k])),
+            )
+            clashes[at] = (regions[k], float(starts[k]), float(ends[k]), bool(overlap[k]), near)
     return [clashes[at] for at in range(len(candidates))]
+
+
+def _within(
+    starts: np.ndarray, ends: np.ndarray, first: np.ndarray, last: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A clash's windows clipped to one side's own windows."""
+    return np.clip(starts, first, last), np.clip(ends, first, last)
 
 
 def severity(found: Found, now: datetime) -> Severity:

@@ -36,6 +36,7 @@ from clearline.model.message import (
     Precedence,
 )
 from clearline.model.user import SENDING_ROLES, Role, User
+from clearline.services import bounds
 from clearline.store import agreements as agreement_store
 from clearline.store import events
 from clearline.store import messages as message_store
@@ -88,6 +89,7 @@ def send(
     line = _line_for(connection, sender.party, request)
     original = _original(connection, sender, request)
     protocol = agreement_store.protocol_in_force(connection, line.agreement_id)
+    bounds.message_body(body, protocol, now)
     fingerprint = request.fingerprint()
     message = message_store.insert(
         connection,
@@ -98,7 +100,7 @@ def send(
             sender_user=sender.id,
             type=request.type,
             precedence=request.precedence,
-            body=body,
+            body=body.model_dump(mode="json", exclude_none=True),
             free_text=request.free_text,
             in_reply_to=request.in_reply_to,
             line_suspended=not line.state.carries_traffic,
@@ -278,7 +280,7 @@ def _get(connection: Connection, message_id: int) -> Message:
     return message
 
 
-def _validated_body(request: SendRequest) -> dict[str, Any]:
+def _validated_body(request: SendRequest) -> BaseModel:
     if request.type in SYSTEM_TYPES:
         raise invalid("type", f"{request.type} is raised by the line itself, not by parties")
     try:
@@ -289,7 +291,7 @@ def _validated_body(request: SendRequest) -> dict[str, Any]:
         raise invalid("free_text", "a free_text message needs its text")
     if request.type in REPLY_TO and request.in_reply_to is None:
         raise invalid("in_reply_to", f"a {request.type} answers a {REPLY_TO[request.type]}")
-    return body.model_dump(mode="json", exclude_none=True)
+    return body
 
 
 def _line_for(connection: Connection, sender_party: str, request: SendRequest) -> Line:
@@ -420,6 +422,7 @@ def senders(message: Message) -> set[str]:
 
 
 def _announce_line(connection: Connection, type: EventType, line: Line, now: datetime) -> None:
+    """To both parties and the agreement's mediators, who read it as ``for_mediator`` shows."""
     events.append(
         connection,
         type,
@@ -428,6 +431,12 @@ def _announce_line(connection: Connection, type: EventType, line: Line, now: dat
         _line_audience(connection, line),
         {"line": line.model_dump(mode="json")},
     )
+
+
+def for_mediator(line: Line) -> Line:
+    """A line as its mediator sees it, in a list or an event: its state and since when, not
+    the reason a party gave nor who (a mediator's reads are figures)."""
+    return line.model_copy(update={"reason": None, "changed_by": None})
 
 
 def _line_audience(connection: Connection, line: Line) -> set[str]:

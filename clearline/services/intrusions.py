@@ -154,6 +154,8 @@ def _where(
         "violation_at": now + timedelta(seconds=entry),
         "lat": lat,
         "lon": lon,
+        "a_lat": lat,
+        "a_lon": lon,
         "horizontal_m": 0.0,
         "vertical_ft": 0.0,
     }

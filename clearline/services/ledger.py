@@ -15,7 +15,7 @@ from typing import Any
 
 import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection
 
 from clearline.model.errors import invalid, not_found
@@ -29,15 +29,24 @@ SALT_BYTES = 16
 PLACEHOLDER = bytes(merkle.HASH_SIZE)
 
 
-class Entry(BaseModel):
-    """An entry as a party may see it: always the envelope; the payload and its salt only if
-    the payload is theirs."""
+class Leaf(BaseModel):
+    """An entry as a party that may not read it gets it: its place in the log and its leaf
+    hash, enough to check every proof and head, and nothing of what happened, when, between
+    whom or how much. The salted payload hash inside the envelope keeps the leaf hash from
+    being guessed back into an envelope."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     index: int
-    envelope: str
     leaf_hash: str
-    payload: Any | None
-    salt: str | None
+
+
+class Entry(Leaf):
+    """An entry as a party that may read it gets it: its envelope, payload and salt."""
+
+    envelope: str
+    payload: Any
+    salt: str
 
 
 def payload_sha256(salt: bytes, payload: Any) -> str:
@@ -115,20 +124,23 @@ def consistency(connection: Connection, first: int, second: int) -> list[str]:
     return _proof(connection, lambda get: merkle.consistency_proof(first, second, get))
 
 
-def entries(connection: Connection, party: str, start: int, end: int) -> list[Entry]:
+def entries(connection: Connection, party: str, start: int, end: int) -> list[Entry | Leaf]:
     """Entries ``start <= index < end`` as ``party`` may see them."""
-    return [
-        Entry(
-            index=index,
-            envelope=envelope,
-            leaf_hash=b64(leaf_hash),
-            payload=payload if party in audience else None,
-            salt=b64(salt) if party in audience else None,
+    return [_as_seen(row) for row in store.entries(connection, party, start, end)]
+
+
+def _as_seen(row: store.Stored) -> Entry | Leaf:
+    """Whole for a reader; else its leaf alone, hashed from the stored envelope, so that an
+    envelope rewritten in the database fails every party's check, not only its readers'."""
+    if row.readable:
+        return Entry(
+            index=row.index,
+            envelope=row.envelope,
+            leaf_hash=b64(row.leaf_hash),
+            payload=row.payload,
+            salt=b64(row.salt),
         )
-        for index, envelope, leaf_hash, salt, payload, audience in store.entries(
-            connection, start, end
-        )
-    ]
+    return Leaf(index=row.index, leaf_hash=b64(merkle.leaf_hash(row.envelope.encode())))
 
 
 def _within(connection: Connection, size: int, field: str) -> None:
@@ -163,16 +175,19 @@ def _reader(connection: Connection, written: dict[tuple[int, int], bytes] | None
     return get
 
 
-EXPORT_FORMAT = "clearline-ledger/1"
+EXPORT_FORMAT = "clearline-ledger/2"
+"""Version 2 gives the entries a party may not read as leaf hashes alone; version 1, where
+every envelope was given, is read still (``READ_FORMATS``)."""
+READ_FORMATS = frozenset({"clearline-ledger/1", EXPORT_FORMAT})
 PAGE = 10_000
 
 
 def export(connection: Connection, party: str, public_key: str) -> Iterator[dict[str, Any]]:
-    """A party's view of the whole log, as JSON Lines records: a header, every signed head,
-    then every entry with only the payloads that party may see."""
+    """A party's view of the whole log, as JSON Lines records: a header, the signed heads it
+    may see, then every entry, whole where that party may read it and as its leaf elsewhere."""
     size = store.size(store.read_one_moment(connection))
     yield {"format": EXPORT_FORMAT, "party": party, "public_key": public_key, "size": size}
-    for tree_head in store.heads(connection):
+    for tree_head in store.heads_for(connection, party):
         yield {"head": tree_head.model_dump(mode="json")}
     for start in range(0, size, PAGE):
         for entry in entries(connection, party, start, min(size, start + PAGE)):

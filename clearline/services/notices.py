@@ -29,7 +29,7 @@ from clearline.model.notice import (
 from clearline.model.protocol import Protocol
 from clearline.model.user import SENDING_ROLES, User
 from clearline.model.volume import VolumeIn
-from clearline.services import conflicts, engine
+from clearline.services import bounds, conflicts, engine
 from clearline.store import agreements as agreement_store
 from clearline.store import events
 from clearline.store import notices as notice_store
@@ -257,7 +257,10 @@ def _version(
             )
         if volume.end <= now:
             raise invalid(f"{field}.end", "the window has ended already")
-        shapes.append(volume_footprint(volume, projection, field))
+        bounds.notice_start(volume.start, protocol, now, f"{field}.start")
+        shape = volume_footprint(volume, projection, field)
+        bounds.footprint_in_theatre(shape, protocol, f"{field}.geometry")
+        shapes.append(shape)
     lead_s = (min(v.start for v in volumes) - now).total_seconds()
     late_s = max(0.0, protocol.lead_time_s[kind] - lead_s)
     version = NoticeVersion(

@@ -84,6 +84,8 @@ def _value(language: Language, name: str, value: Any) -> tuple[str, str]:
         return "radius_km", km
     if name == "late_s" and value is not None:
         return name, format_decimal(value / 60, format="#,##0.#", locale=str(language))
+    if value is None:  # withheld: e.g. a place of a conflict not seen by both sides
+        return name, translate(language, "label.withheld")
     if isinstance(value, StrEnum):
         return name, translate(language, f"{_enum_key(type(value))}.{value}")
     if isinstance(value, Point):
@@ -114,6 +116,7 @@ def catalogue_keys() -> set[str]:
     keys |= {f"role.{r}" for r in Role}
     keys |= {f"state.{s}" for s in (*DeliveryState, "escalated", "overdue")}
     keys |= {"escalation.escalated", "escalation.overdue", "label.untranslated", "label.from_line"}
+    keys |= {"label.withheld"}
     for model in BODY_MODELS.values():
         for field in model.model_fields.values():
             enum = field.annotation

@@ -456,7 +456,7 @@ def _batch(step: _Feed, agreement: str | None, start: datetime, elapsed: float) 
     when = start + timedelta(seconds=elapsed)
     flown = elapsed - step.at_s
     reports = [_report(asset, when, flown) for asset in step.assets()]
-    return TrackBatch(agreement_id=agreement, reports=reports)
+    return TrackBatch(agreement=agreement, reports=reports)
 
 
 def _report(asset: Asset, when: datetime, flown_s: float) -> TrackReport:

@@ -25,11 +25,11 @@ from clearline.model.track import (
     Track,
     TrackBatch,
     TrackReport,
-    TrackRules,
     TrackStatus,
 )
 from clearline.model.user import SENDING_ROLES, User
 from clearline.model.wellclear import KNOT_MS
+from clearline.services import bounds
 from clearline.services.notices import agreement_for
 from clearline.services.picture import COLUMNS, Identity, Picture, Pictures
 from clearline.store import agreements as agreement_store
@@ -45,12 +45,10 @@ def ingest(
     """Take a batch of ``user``'s party's reports; returns how many were taken."""
     if user.role not in SENDING_ROLES:
         raise forbidden("role", f"a {user.role} may read tracks but not report them")
-    agreement_id = agreement_for(connection, user.party, batch.agreement_id)
+    agreement_id = agreement_for(connection, user.party, batch.agreement)
     protocol = agreement_store.protocol_in_force(connection, agreement_id)
     state = np.array([_state(report) for report in batch.reports], np.float64)
-    _check_all(
-        batch.reports, state, protocol.tracks, set(parties_of(connection, agreement_id)), now
-    )
+    _check_all(batch.reports, state, protocol, set(parties_of(connection, agreement_id)), now)
     picture = pictures.of(connection, agreement_id, now.timestamp())
     track_ids = np.array(_identify(connection, picture, user.party, batch.reports, now), np.int64)
     track_store.add_reports(connection, track_ids, state)
@@ -61,12 +59,13 @@ def ingest(
 def _check_all(
     reports: list[TrackReport],
     state: NDArray[np.float64],
-    rules: TrackRules,
+    protocol: Protocol,
     parties: set[str],
     now: datetime,
 ) -> None:
     """``check`` on every report, the numbers on arrays: 10,000 reports a batch, each second.
     The first report the arrays flag is checked again alone, for its field and reason."""
+    rules = protocol.tracks
     age = now.timestamp() - state[:, COLUMNS.index("time_s")]
     east, north = state[:, COLUMNS.index("east_kt")], state[:, COLUMNS.index("north_kt")]
     limit = np.array([rules.max_speed_kt[report.kind] for report in reports])
@@ -75,16 +74,21 @@ def _check_all(
         | (-age > rules.ahead_s)
         | (np.hypot(east, north) > limit)
         | (np.abs(state[:, COLUMNS.index("vertical_rate_fpm")]) > rules.max_vertical_rate_fpm)
+        | bounds.outside_theatre(
+            state[:, COLUMNS.index("lon")], state[:, COLUMNS.index("lat")], protocol
+        )
     )
     shared = [i for i, report in enumerate(reports) if report.share_with]
     for index in sorted({*np.flatnonzero(flagged)[:1].tolist(), *shared}):
-        check(reports[index], rules, parties, now, f"reports.{index}")
+        check(reports[index], protocol, parties, now, f"reports.{index}")
 
 
 def check(
-    report: TrackReport, rules: TrackRules, parties: set[str], now: datetime, where: str
+    report: TrackReport, protocol: Protocol, parties: set[str], now: datetime, where: str
 ) -> None:
-    """Refuse what no real asset reports: stale or future times, impossible speeds."""
+    """Refuse what no real asset reports: stale or future times, impossible speeds, places
+    outside the theatre."""
+    rules = protocol.tracks
     age_s = (now - report.time).total_seconds()
     if age_s > rules.stale_s:
         raise invalid(
@@ -105,6 +109,7 @@ def check(
             f"{where}.vertical_rate_fpm",
             f"beyond {rules.max_vertical_rate_fpm:g} fpm",
         )
+    bounds.point_in_theatre(report.lat, report.lon, protocol, where)
     strangers = set(report.share_with or ()) - parties
     if strangers:
         raise invalid(f"{where}.share_with", f"not parties to the agreement: {sorted(strangers)}")

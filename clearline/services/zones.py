@@ -20,7 +20,7 @@ from clearline.model.errors import conflict, forbidden, from_validation, invalid
 from clearline.model.event import EventType
 from clearline.model.user import SENDING_ROLES, Role, User
 from clearline.model.zone import Position, PositionIn, Zone, ZoneIn
-from clearline.services import engine, notices
+from clearline.services import bounds, engine, notices
 from clearline.store import agreements as agreement_store
 from clearline.store import events
 from clearline.store import zones as zone_store
@@ -47,6 +47,8 @@ def add_zone(
         raise conflict(f"{field}.name", f"a zone named {zone.name!r} exists already")
     theatre = screen.theatre(connection, agreement_id)
     area = engine.zone_area(zone, theatre.projection, field)
+    protocol = agreement_store.protocol_in_force(connection, agreement_id)
+    bounds.drawn_in_theatre(zone.geometry.coordinates, protocol, f"{field}.geometry")
     stored = zone_store.insert_zone(connection, agreement_id, zone, by.id if by else None, now)
     theatre.index_zone(stored, area)
     _announce(connection, EventType.ZONE_ADDED, agreement_id, True, {"zone": _dump(stored)}, now)
@@ -123,6 +125,7 @@ def declare(
         lat, lon = grid.centre(request.mgrs)
     else:
         lat, lon = float(request.lat or 0), float(request.lon or 0)
+    bounds.point_in_theatre(lat, lon, protocol, "mgrs" if request.mgrs is not None else "lat")
     reference = grid.snap(lat, lon, protocol.position_precision_m)
     valid_from = request.valid_from or now
     position_id = zone_store.insert_position(

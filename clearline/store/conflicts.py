@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from clearline.model.conflict import Conflict, ConflictSource, ConflictState, Involved
+from clearline.model.conflict import Conflict, ConflictSource, ConflictState, Involved, Near
 from clearline.model.zone import Severity
 from clearline.store.schema import (
     conflict_alerts,
@@ -130,6 +130,9 @@ def _row(values: dict[str, Any]) -> dict[str, Any]:
         row["notice_a"], row["notice_b"] = a.notice_id, b.notice_id
     if "parties" in row:
         row["parties"] = list(row["parties"])
+    if "near" in row:
+        near: dict[str, Near] = row.pop("near")
+        row["near"] = {side: part.model_dump(mode="json") for side, part in near.items()}
     return row
 
 
@@ -146,6 +149,7 @@ def _conflict(row: Any, alert_ids: tuple[int, ...], acknowledged: dict[str, date
         a=Involved.model_validate(row.sides["a"]),
         b=Involved.model_validate(row.sides["b"]),
         region=row.region,
+        near={side: Near.model_validate(part) for side, part in (row.near or {}).items()} or None,
         window_start=row.window_start,
         window_end=row.window_end,
         severity=Severity(row.severity),

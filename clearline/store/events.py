@@ -53,6 +53,38 @@ def append_each(
         append(connection, type, time, agreement_id, [party], payload_for(party))
 
 
+def _of_type_since(
+    type: EventType, agreement_id: str, party: str, since: datetime
+) -> sa.ColumnElement[bool]:
+    mine = sa.select(event_audience.c.seq).where(event_audience.c.party == party)
+    return (
+        (events.c.type == type)
+        & (events.c.agreement_id == agreement_id)
+        & (events.c.time > since)
+        & events.c.seq.in_(mine)
+    )
+
+
+def count_since(
+    connection: Connection, type: EventType, agreement_id: str, party: str, since: datetime
+) -> int:
+    """How many events of ``type`` ``party`` was told of after ``since``."""
+    where = _of_type_since(type, agreement_id, party, since)
+    return int(connection.execute(sa.select(sa.func.count()).where(where)).scalar_one())
+
+
+def of_type_since(
+    connection: Connection, type: EventType, agreement_id: str, party: str, since: datetime
+) -> list[Event]:
+    """Events of ``type`` ``party`` was told of after ``since``, oldest first."""
+    rows = connection.execute(
+        sa.select(events)
+        .where(_of_type_since(type, agreement_id, party, since))
+        .order_by(events.c.seq)
+    ).all()
+    return [_event(row, [party]) for row in rows]
+
+
 def last_seq(connection: Connection, party: str) -> int:
     """The newest event ``party`` may see; 0 if none."""
     query = sa.select(sa.func.max(event_audience.c.seq)).where(event_audience.c.party == party)
@@ -69,17 +101,18 @@ def since(connection: Connection, party: str, seq: int, limit: int) -> list[Even
         .limit(limit)
     ).all()
     audiences = audiences_of(connection, [row.seq for row in rows])
-    return [
-        Event(
-            seq=row.seq,
-            type=EventType(row.type),
-            time=row.time,
-            agreement_id=row.agreement_id,
-            audience=tuple(sorted(audiences[row.seq])),
-            payload=row.payload,
-        )
-        for row in rows
-    ]
+    return [_event(row, audiences[row.seq]) for row in rows]
+
+
+def _event(row: sa.Row[Any], audience: list[str]) -> Event:
+    return Event(
+        seq=row.seq,
+        type=EventType(row.type),
+        time=row.time,
+        agreement_id=row.agreement_id,
+        audience=tuple(sorted(audience)),
+        payload=row.payload,
+    )
 
 
 def audiences_of(connection: Connection, seqs: list[int]) -> dict[int, list[str]]:

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from clearline.model.agreement import PartyRole
 from clearline.model.ledger import TreeHead, b64, unb64
-from clearline.store.events import audiences_of
-from clearline.store.schema import events, ledger_entries, ledger_heads, ledger_subtrees
+from clearline.store.schema import (
+    agreement_members,
+    event_audience,
+    events,
+    ledger_entries,
+    ledger_heads,
+    ledger_subtrees,
+)
 
 _SIZE = sa.select(sa.func.coalesce(sa.func.max(ledger_entries.c.index), -1) + 1)
 """Entries are numbered from 0 without gaps, so the size is the last index plus one: an index
@@ -114,10 +122,42 @@ def heads(connection: Connection, start: int = 0, end: int | None = None) -> lis
     return [_head(row) for row in connection.execute(query.order_by(ledger_heads.c.size))]
 
 
-def entries(
-    connection: Connection, start: int, end: int
-) -> list[tuple[int, str, bytes, bytes, Any, list[str]]]:
-    """Entries ``start <= index < end``: index, envelope, leaf hash, salt, payload, audience."""
+def heads_for(connection: Connection, party: str) -> list[TreeHead]:
+    """The newest signed head, and each that closes a batch holding an entry ``party`` reads,
+    smallest first. A head is signed as its batch commits: the time of a head over others'
+    entries alone would be the time of events ``party`` may not know of."""
+    previous = sa.func.lag(ledger_heads.c.size).over(order_by=ledger_heads.c.size)
+    start = sa.func.coalesce(previous, 0)
+    batches = sa.select(ledger_heads, start.label("start")).subquery()
+    read_in_batch = (
+        sa.select(ledger_entries.c.index)
+        .join(events, events.c.seq == ledger_entries.c.seq)
+        .where(
+            ledger_entries.c.index >= batches.c.start,
+            ledger_entries.c.index < batches.c.size,
+            _reads(party),
+        )
+        .exists()
+    )
+    newest = batches.c.size == sa.select(sa.func.max(ledger_heads.c.size)).scalar_subquery()
+    query = sa.select(batches).where(newest | read_in_batch).order_by(batches.c.size)
+    return [_head(row) for row in connection.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """An entry as stored, its event's payload, and whether the party asking may read it."""
+
+    index: int
+    envelope: str
+    leaf_hash: bytes
+    salt: bytes
+    payload: Any
+    readable: bool
+
+
+def entries(connection: Connection, party: str, start: int, end: int) -> list[Stored]:
+    """Entries ``start <= index < end``, each marked whether ``party`` may read it."""
     rows = connection.execute(
         sa.select(
             ledger_entries.c.index.label("position"),  # a Row's .index is tuple.index
@@ -125,24 +165,36 @@ def entries(
             ledger_entries.c.leaf_hash,
             ledger_entries.c.salt,
             events.c.payload,
-            events.c.seq,
+            _reads(party).label("readable"),
         )
         .join(events, events.c.seq == ledger_entries.c.seq)
         .where(ledger_entries.c.index >= start, ledger_entries.c.index < end)
         .order_by(ledger_entries.c.index)
     ).all()
-    audiences = audiences_of(connection, [row.seq for row in rows])
     return [
-        (
+        Stored(
             row.position,
             row.envelope,
             bytes(row.leaf_hash),
             bytes(row.salt),
             row.payload,
-            audiences[row.seq],
+            bool(row.readable),
         )
         for row in rows
     ]
+
+
+def _reads(party: str) -> sa.ColumnElement[bool]:
+    """Whether ``party`` may read an entry's event (``events`` of the enclosing query): it is of
+    the event's audience, and not as the mediator of its agreement. A mediator's reads are
+    figures: the line events it is told of say who suspended a line, and why."""
+    told = sa.exists().where(event_audience.c.seq == events.c.seq, event_audience.c.party == party)
+    mediates = sa.exists().where(
+        agreement_members.c.agreement_id == events.c.agreement_id,
+        agreement_members.c.party == party,
+        agreement_members.c.role == PartyRole.MEDIATOR,
+    )
+    return told & ~mediates
 
 
 def _head(row: sa.Row[Any]) -> TreeHead:

@@ -160,6 +160,7 @@ events = sa.Table(
     sa.Column("time", UTCDateTime, nullable=False),
     sa.Column("agreement_id", sa.ForeignKey("agreements.id"), nullable=False),
     sa.Column("payload", sa.JSON, nullable=False),
+    sa.Index("ix_events_agreement_type_time", "agreement_id", "type", "time"),
 )
 
 event_audience = sa.Table(
@@ -276,6 +277,7 @@ conflicts = sa.Table(
     sa.Column("notice_b", sa.ForeignKey("notices.id"), nullable=True),
     sa.Column("sides", sa.JSON, nullable=False),
     sa.Column("region", sa.JSON, nullable=False),
+    sa.Column("near", sa.JSON, nullable=True),
     sa.Column("window_start", UTCDateTime, nullable=False),
     sa.Column("window_end", UTCDateTime, nullable=False),
     sa.Column("severity", sa.String(16), nullable=False),
@@ -360,6 +362,10 @@ encounters = sa.Table(
     sa.Column("violation_at", UTCDateTime, nullable=True),
     sa.Column("lat", sa.Float, nullable=False),
     sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("a_lat", sa.Float, nullable=True),
+    sa.Column("a_lon", sa.Float, nullable=True),
+    sa.Column("b_lat", sa.Float, nullable=True),
+    sa.Column("b_lon", sa.Float, nullable=True),
     sa.Column("horizontal_m", sa.Float, nullable=False),
     sa.Column("vertical_ft", sa.Float, nullable=False),
     sa.Column("state", sa.String(16), nullable=False),

@@ -194,6 +194,7 @@ def _encounter(row: sa.Row[Any], alert_ids: list[int]) -> Encounter:
         max_level=row.max_level,
         violation_at=row.violation_at,
         point=Point(lat=row.lat, lon=row.lon),
+        ends=_ends(row),
         horizontal_m=row.horizontal_m,
         vertical_ft=row.vertical_ft,
         state=EncounterState(row.state),
@@ -202,3 +203,9 @@ def _encounter(row: sa.Row[Any], alert_ids: list[int]) -> Encounter:
         closed_at=row.closed_at,
         alert_ids=tuple(alert_ids),
     )
+
+
+def _ends(row: sa.Row[Any]) -> dict[str, Point]:
+    """Each party's own predicted point, where stored (not on encounters from before 0006)."""
+    ends = {row.party_a: (row.a_lat, row.a_lon), row.party_b: (row.b_lat, row.b_lon)}
+    return {p: Point(lat=lat, lon=lon) for p, (lat, lon) in ends.items() if lat is not None}

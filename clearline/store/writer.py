@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from clearline.model.event import Event
 from clearline.model.ledger import Receipt
+from clearline.store.claim import Claim
 
 T = TypeVar("T")
 Operation = Callable[[Connection], Any]
@@ -68,11 +69,16 @@ class _Job:
 
 @dataclass
 class Writer:
-    """Runs operations on one connection in a worker thread; ``on_commit`` gets the new events."""
+    """Runs operations on one connection in a worker thread; ``on_commit`` gets the new events.
+
+    With ``claim``, every batch first verifies that this node still holds its database: a node
+    that lost it (``ClaimLost``) writes nothing, since another node may be writing there now.
+    """
 
     engine: Engine
     on_commit: Callable[[list[Event]], None]
     seal: Seal | None = None
+    claim: Claim | None = None
     _queue: asyncio.Queue[_Job | None] = field(default_factory=asyncio.Queue)
     _task: asyncio.Task[None] | None = None
 
@@ -118,7 +124,9 @@ class Writer:
                 if not jobs:
                     continue
                 try:
-                    events = await asyncio.to_thread(_commit, connection, jobs, self.seal)
+                    events = await asyncio.to_thread(
+                        _commit, connection, jobs, self.seal, self.claim
+                    )
                 except Exception as exc:  # the commit itself failed: nobody's change is durable
                     events = []
                     for job in jobs:
@@ -134,7 +142,11 @@ class Writer:
                     self.on_commit(events)
 
 
-def _commit(connection: Connection, jobs: list[_Job], seal: Seal | None) -> list[Event]:
+def _commit(
+    connection: Connection, jobs: list[_Job], seal: Seal | None, claim: Claim | None
+) -> list[Event]:
+    if claim is not None:
+        claim.verify()
     pending = outbox(connection)
     pending.clear()
     _undos(connection).clear()

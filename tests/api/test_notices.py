@@ -213,11 +213,13 @@ def test_a_plan_is_checked_against_what_is_filed_without_filing_it(line: Line) -
     }
     answer = line.post("IL", "/v1/conflicts/check", json={"plan": plan})
     assert answer.status_code == 200, answer.text
-    (found,) = answer.json()["features"]
-    assert (found["properties"]["a"], found["properties"]["b"]) == (
-        "strike-1",
-        "blind notice of TR",
-    )
-    assert str(filed["id"]) not in found["properties"]["b"]
+    # The whole answer: that the plan conflicts with something hidden, and nothing of what.
+    assert answer.json() == {
+        "type": "FeatureCollection",
+        "features": [],
+        "blind": {"checked": True, "conflicts": True, "budget_left": 19},
+    }
     assert line.get("IL", "/v1/notices").json()["notices"] == []
-    assert line.conflicts("TR") == []  # nobody was told anything
+    assert line.conflicts("TR") == []  # nothing was filed, so nothing conflicts
+    touched = line.get("TR", "/v1/conflicts/checks").json()["touches"]
+    assert [(t["by"], t["notice_id"], t["checks"]) for t in touched] == [("IL", filed["id"], 1)]

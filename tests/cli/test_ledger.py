@@ -30,7 +30,6 @@ from sqlalchemy import Connection
 from clearline.api.app import create_app
 from clearline.cli import verifying
 from clearline.clock import FixedClock
-from clearline.model.event import EventType
 from clearline.model.ledger import TreeHead, b64, unb64
 from clearline.services import demo, ledger, merkle, signing
 from clearline.store import ledger as ledger_store
@@ -172,10 +171,10 @@ def test_an_export_verifies_and_verify_says_what_it_checked(
 ) -> None:
     records = export(recorded, recorded.db, "IL", tmp_path / "il.jsonl")
     (size,) = rows(recorded.db, "SELECT count(*) FROM ledger_entries")[0]
-    (heads,) = rows(recorded.db, "SELECT count(*) FROM ledger_heads")[0]
+    heads = sum("head" in r for r in records)
     (own,) = rows(recorded.db, "SELECT count(*) FROM event_audience WHERE party = 'IL'")[0]
     assert records[0] == {
-        "format": "clearline-ledger/1",
+        "format": "clearline-ledger/2",
         "party": "IL",
         "public_key": recorded.public,
         "size": size,
@@ -230,28 +229,43 @@ def test_a_head_kept_as_the_head_endpoint_answered_counts_as_kept(
     assert verified(verify(tmp_path / "il.jsonl", recorded.public, "--receipts", str(kept)))[3] == 1
 
 
+def readers(db: Path) -> dict[int, set[str]]:
+    """Which parties may read each entry, straight from the database: its event's audience,
+    less the mediator, whose reads are figures."""
+    found: dict[int, set[str]] = {}
+    for index, party in rows(
+        db,
+        'SELECT "index", party FROM ledger_entries JOIN event_audience USING (seq)'
+        " WHERE party != 'AZ'",
+    ):
+        found.setdefault(index, set()).add(party)
+    return found
+
+
 @pytest.mark.parametrize("party", ["IL", "TR", "AZ", "RU"])
-def test_a_partys_export_holds_every_envelope_and_only_its_own_payloads(
+def test_a_partys_export_holds_its_own_entries_whole_and_every_other_as_its_leaf(
     recorded: Recorded, tmp_path: Path, party: str
 ) -> None:
     out = tmp_path / f"{party}.jsonl"
     records = export(recorded, recorded.db, party, out)
-    stored = rows(recorded.db, 'SELECT "index", envelope FROM ledger_entries ORDER BY "index"')
-    entries = [r for r in records[1:] if "entry" in r]
-    assert [(r["entry"]["index"], r["entry"]["envelope"]) for r in entries] == stored
-    assert {envelope_of(r)["type"] for r in entries} == set(EventType)
+    stored = rows(
+        recorded.db, 'SELECT "index", envelope, leaf_hash FROM ledger_entries ORDER BY "index"'
+    )
+    entries = [r["entry"] for r in records if "entry" in r]
+    heads = [r for r in records if "head" in r]
+    assert [(e["index"], e["leaf_hash"]) for e in entries] == [(i, b64(h)) for i, _, h in stored]
+    may_read = readers(recorded.db)
     own = 0
-    for record in entries:
-        envelope, payload = envelope_of(record), record["entry"]["payload"]
-        if party in envelope["parties"]:
-            assert payload is not None, envelope
-            salt = unb64(record["entry"]["salt"])
-            assert ledger.payload_sha256(salt, payload) == envelope["payload_sha256"]
+    for entry, (index, text, _leaf) in zip(entries, stored, strict=True):
+        if party in may_read.get(index, set()):
+            assert entry["envelope"] == text
+            digest = ledger.payload_sha256(unb64(entry["salt"]), entry["payload"])
+            assert digest == json.loads(text)["payload_sha256"]
             own += 1
         else:
-            assert payload is None, (party, envelope)
-    assert own > 0
-    assert verified(verify(out, recorded.public))[2] == own
+            assert set(entry) == {"index", "leaf_hash"}, (party, entry)
+    assert (own > 0) == (party != "AZ")
+    assert verified(verify(out, recorded.public))[:3] == (len(stored), len(heads), own)
 
 
 def test_no_export_carries_the_words_of_a_line_its_party_is_not_on(
@@ -267,8 +281,24 @@ def test_no_export_carries_the_words_of_a_line_its_party_is_not_on(
     assert il_ru not in text["TR"] and il_ru not in text["AZ"]
     assert "Acil!" in text["IL"] and "Acil!" in text["TR"]
     assert "Acil!" not in text["RU"] and "Acil!" not in text["AZ"]
-    assert "talks broke down" in text["AZ"]  # the mediator sees its line's events
+    assert "talks broke down" in text["IL"] and "talks broke down" in text["TR"]
+    assert "talks broke down" not in text["AZ"]  # a suspension's reason is the parties' to tell
     assert "talks broke down" not in text["RU"]
+
+
+def test_an_envelope_rewritten_where_a_party_sees_only_its_leaf_fails_that_partys_verify(
+    recorded: Recorded, db: Path, tmp_path: Path
+) -> None:
+    """TR never sees the envelope of RU's reply to IL, only a leaf hashed from it: a rewrite
+    in the database still breaks the root of the next head in TR's export."""
+    index = recorded.index("ru_reply")
+    change_envelope(db, index)
+    records = export(recorded, db, "TR", tmp_path / "tr.jsonl")
+    (entry,) = [r["entry"] for r in records if r.get("entry", {}).get("index") == index]
+    assert set(entry) == {"index", "leaf_hash"}
+    covering = min(r["head"]["size"] for r in records if "head" in r and r["head"]["size"] > index)
+    line = fails_at(verify(tmp_path / "tr.jsonl", recorded.public), covering - 1)
+    assert "rewritten at or before this entry" in line
 
 
 def test_export_for_an_unknown_party_refuses_and_writes_nothing(
@@ -588,9 +618,9 @@ NOT_EXPORTS = {
     "text": "hello\n",
     "json-of-something-else": '{"receipt": {"index": 0}}\n',
     "a-json-list": "[1, 2]\n",
-    "a-head-record-mangled": '{"format": "clearline-ledger/1", "size": 1}\n{"head": {"size": 1}}\n',
-    "a-record-not-an-object": '{"format": "clearline-ledger/1", "size": 1}\n7\n',
-    "an-entry-record-mangled": '{"format": "clearline-ledger/1", "size": 1}\n{"entry": 1}\n',
+    "a-head-record-mangled": '{"format": "clearline-ledger/2", "size": 1}\n{"head": {"size": 1}}\n',
+    "a-record-not-an-object": '{"format": "clearline-ledger/2", "size": 1}\n7\n',
+    "an-entry-record-mangled": '{"format": "clearline-ledger/2", "size": 1}\n{"entry": 1}\n',
 }
 
 

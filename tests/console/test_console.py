@@ -127,7 +127,10 @@ def test_a_conflict_appears_on_both_maps_when_a_notice_is_filed(console: Console
 
 
 def test_hebrew_mirrors_the_layout_and_the_choice_is_remembered(console: Console) -> None:
-    sent = console.api.send("TR", warning(to="IL", precedence="PRIORITY") | {"free_text": "Gün"})
+    overridden = "Gün \u202eevif ta"
+    sent = console.api.send(
+        "TR", warning(to="IL", precedence="PRIORITY") | {"free_text": overridden}
+    )
     assert sent.status_code == 201, sent.text
     israel = console.sign_in("il-duty-officer")
     html = israel.locator("html")
@@ -137,6 +140,8 @@ def test_hebrew_mirrors_the_layout_and_the_choice_is_remembered(console: Console
     incoming = message(israel, sent.json()["id"])
     expect(incoming.locator(".title")).to_have_text("אזהרה")
     expect(incoming.locator(".untranslated")).to_contain_text("לא מתורגם")
+    # What TR typed is shown as written, its right-to-left override isolated in a <bdi>.
+    expect(incoming.locator(".free-text bdi")).to_have_text(overridden)
     assert _map_is_at_the_start(israel) is False
     screenshot(israel, "console-hebrew")
 

@@ -72,7 +72,7 @@ def test_the_engine_agrees_with_interuss(case: dict[str, Any], placement: str) -
         "type": "FeatureCollection",
         "features": [feature(case["a"], "IL", placement), feature(case["b"], "TR", placement)],
     }
-    found = planning.check(plan, NO_MINIMA, REFERENCE)["features"]
+    found = planning.check(plan, NO_MINIMA, REFERENCE).features
     assert bool(found) is case["conflict"], case["why"]
     if case["conflict"]:
         assert len(found) == 1

@@ -196,6 +196,19 @@ def test_a_ring_with_fewer_than_three_distinct_corners_is_degenerate() -> None:
     assert "at least three distinct corners" in error.reason
 
 
+@pytest.mark.parametrize(
+    ("rings", "index"),
+    [([[]], 0), ([[PALMYRA, (38.28, 34.56)]], 0), ([[PALMYRA, (38.3, 34.5), (38.3, 34.6)], []], 1)],
+    ids=["empty-ring", "two-corners", "empty-hole"],
+)
+def test_a_ring_with_fewer_than_three_corners_is_degenerate(
+    rings: list[list[tuple[float, float]]], index: int
+) -> None:
+    error = refusal(geometry=geometry(type="Polygon", coordinates=rings))
+    assert error.field == f"volumes.0.geometry.coordinates.{index}"
+    assert "at least three corners" in error.reason
+
+
 def test_a_thin_but_real_polygon_is_accepted() -> None:
     # 10 m wide and 10 km long: thin, not flat.
     start, end = PALMYRA, GEOD.fwd(*PALMYRA, 90, 10_000)[:2]

@@ -1,6 +1,7 @@
 """The ledger through the API, on both back-ends: every receipt holds a signed head that already
-includes its entry, proofs check against those heads, and each party sees every envelope but
-only its own payloads.
+includes its entry, proofs check against those heads, and each party reads whole only the
+entries of its own events, every other one as its leaf hash alone (tests/api/
+test_ledger_visibility.py holds what those leaves must not tell).
 
 ``every_event_type``, ``add_il_ru`` and ``il_ru_traffic`` are also the traffic of the CLI's ledger
 tests (tests/cli/test_ledger.py).
@@ -35,6 +36,9 @@ PARTIES = [
     ("RU", "duty_officer"),
 ]
 """Every party of the two agreements, with a role that may read the ledger."""
+
+LEAF = {"index", "leaf_hash"}
+"""All an entry its reader may not read is made of."""
 
 
 # --- traffic --------------------------------------------------------------------------------------
@@ -166,6 +170,16 @@ def theatre_traffic(line: Line, clock: FixedClock) -> None:
     line.watch()  # and end; the accepted conflict's window has passed: closed
     states = {n["id"]: n["state"] for n in ok(line.get("IL", "/v1/notices"))["notices"]}
     assert states[ours["id"]] == states[again["id"]] == "ended"
+    ahead = clock.now() + timedelta(hours=1)
+    span = {"start": ahead.isoformat(), "end": (ahead + timedelta(hours=1)).isoformat()}
+    blind = {"kind": "uav_flight", "sharing": "blind", "volumes": [{**vol(38.27), **span}]}
+    created(line.file("TR", blind))
+    properties = {"id": "p", "party": "IL", "kind": "air_patrol", "alt_lower_ft": 0}
+    properties |= {"alt_upper_ft": 10_000, **span}
+    feature = {"type": "Feature", "geometry": blind["volumes"][0]["geometry"]}
+    plan = {"type": "FeatureCollection", "features": [{**feature, "properties": properties}]}
+    checked = ok(line.post("IL", "/v1/conflicts/check", json={"plan": plan}))  # checked
+    assert checked["blind"]["conflicts"] is True  # and TR's notice touched
 
 
 def il_ru_traffic(line: Line) -> dict[str, dict[str, Any]]:
@@ -197,6 +211,15 @@ def entries(line: Line, party: str = "IL", role: str = "duty_officer") -> list[d
 
 def envelope(entry: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(entry["envelope"]))
+
+
+def whole(line: Line) -> list[dict[str, Any]]:
+    """Every entry of the log as some party of its event reads it: the log as a whole."""
+    seen: dict[int, dict[str, Any]] = {}
+    for party, role in PARTIES:
+        if party in line.tokens:
+            seen |= {e["index"]: e for e in entries(line, party, role) if "envelope" in e}
+    return [seen[index] for index in sorted(seen)]
 
 
 def inclusion_proof(line: Line, index: int, size: int) -> list[bytes]:
@@ -372,33 +395,48 @@ def ru(line: Line, engine: Engine, tokens: demo.Tokens, clock: FixedClock) -> No
     add_il_ru(engine, tokens, clock)
 
 
-def test_each_party_sees_every_envelope_but_only_the_payloads_of_its_own_events(
+def test_each_party_reads_its_own_events_whole_and_every_other_entry_as_its_leaf(
     line: Line, engine: Engine, tokens: demo.Tokens, clock: FixedClock
 ) -> None:
     every_event_type(line, clock)
     add_il_ru(engine, tokens, clock)
     il_ru_traffic(line)
-    everyone = [e["envelope"] for e in entries(line, "IL")]
+    log = whole(line)
+    leaves = [e["leaf_hash"] for e in log]
+    assert [e["index"] for e in log] == list(range(len(log)))  # some party reads each entry
     for party, role in PARTIES:
         seen = entries(line, party, role)
-        assert [e["envelope"] for e in seen] == everyone  # every envelope, the same for all
-        for entry in seen:
-            parties = envelope(entry)["parties"]
-            if party in parties:
+        assert [e["leaf_hash"] for e in seen] == leaves  # every leaf, the same for all
+        for entry, truth in zip(seen, log, strict=True):
+            if party in envelope(truth)["parties"] and party != "AZ":
+                assert entry == truth, party
                 digest = ledger.payload_sha256(unb64(entry["salt"]), entry["payload"])
                 assert digest == envelope(entry)["payload_sha256"], (party, entry)
             else:
-                assert (entry["payload"], entry["salt"]) == (None, None), (party, entry)
+                assert set(entry) == LEAF, (party, entry)
 
 
-def test_tr_sees_the_envelopes_between_il_and_ru_with_no_payload(line: Line, ru: None) -> None:
+def test_the_mediator_reads_every_entry_as_its_leaf_even_of_the_line_events_it_is_told_of(
+    line: Line,
+) -> None:
+    """AZ is told that IL suspended the line (``GET /v1/events``), yet the event says who did it
+    and why; in the ledger it is a leaf like any other: the mediator's reads are figures."""
+    ok(line.post("IL", "/v1/lines/TR/suspend", "liaison_officer", json={"reason": "drill"}))
+    told = ok(line.get("AZ", "/v1/events", "mediator"))["events"]
+    assert [e["type"] for e in told] == ["line.suspended"]
+    (entry,) = entries(line, "AZ", "mediator")
+    assert set(entry) == LEAF
+    assert entry["leaf_hash"] == entries(line, "IL")[0]["leaf_hash"]
+
+
+def test_tr_gets_the_entries_between_il_and_ru_as_their_leaves_alone(line: Line, ru: None) -> None:
     il_ru_traffic(line)
-    between = [e for e in entries(line, "TR") if envelope(e)["parties"] == ["IL", "RU"]]
-    assert len(between) == len(entries(line, "TR")) > 0
-    assert all(e["payload"] is None for e in between)
-    seen_by_il = {e["index"]: e["payload"] for e in entries(line, "IL")}
-    assert all(seen_by_il[e["index"]] is not None for e in between)
-    assert {envelope(e)["type"] for e in between} >= {
+    seen_by_il = entries(line, "IL")
+    seen_by_tr = entries(line, "TR")
+    assert len(seen_by_tr) == len(seen_by_il) > 0
+    assert all(set(e) == LEAF for e in seen_by_tr)
+    assert [e["leaf_hash"] for e in seen_by_tr] == [e["leaf_hash"] for e in seen_by_il]
+    assert {envelope(e)["type"] for e in seen_by_il} >= {
         "message.sent",
         "message.delivered",
         "message.acknowledged",
@@ -417,13 +455,14 @@ def test_entries_are_served_in_pages_of_what_the_log_holds(line: Line) -> None:
 def test_a_third_party_cannot_read_a_payload_it_may_not_see_from_its_hash(
     line: Line, ru: None
 ) -> None:
-    """TR may not see RU's reply to IL, yet its envelope hands TR the SHA-256 of the payload.
-    TR knows how a ``message.sent`` payload is laid out (it gets its own), the time is in the
-    envelope, ids are small and the answer is one of five words: a few thousand guesses would
-    find what RU said if the hash were of the payload alone. The line salts each payload hash
-    with 16 random bytes given only with the payload, so the same guesses find nothing."""
+    """TR gets only the leaf of RU's reply to IL; but IL may show its envelope to anyone, and
+    the envelope holds the SHA-256 of the payload. TR knows how a ``message.sent`` payload is
+    laid out (it gets its own), the time is in the envelope, ids are small and the answer is
+    one of five words: a few thousand guesses would find what RU said if the hash were of the
+    payload alone. The line salts each payload hash with 16 random bytes given only with the
+    payload, so the same guesses find nothing."""
     kept = il_ru_traffic(line)
-    target = envelope(entries(line, "TR")[kept["ru_reply"]["receipt"]["index"]])
+    target = envelope(entries(line, "IL")[kept["ru_reply"]["receipt"]["index"]])
     assert target["type"] == "message.sent" and "TR" not in target["parties"]
     time = datetime.fromisoformat(target["time"])
     deadlines = {"FLASH": 120, "IMMEDIATE": 600, "PRIORITY": 3_600, "ROUTINE": 21_600}
@@ -482,7 +521,7 @@ def test_every_event_is_in_the_ledger_once_and_in_sequence_order(
     assert happened == stored  # the parties together see every event there is
     assert set(happened.values()) == set(EventType)  # of every type
 
-    logged = [envelope(e) for e in entries(line)]
+    logged = [envelope(e) for e in whole(line)]
     assert [e["seq"] for e in logged] == list(happened)  # each once, in sequence order
     assert [e["type"] for e in logged] == list(happened.values())
     assert [e["index"] for e in logged] == list(range(len(happened)))

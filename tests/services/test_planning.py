@@ -61,7 +61,7 @@ def plan(*features: dict[str, Any]) -> dict[str, Any]:
 
 
 def check(collection: Any, separation: Separation | None = None) -> list[dict[str, Any]]:
-    answer = planning.check(collection, separation, NOW)
+    answer = planning.check(collection, separation, NOW).collection()
     assert answer["type"] == "FeatureCollection"
     features: list[dict[str, Any]] = answer["features"]
     return features
@@ -212,7 +212,7 @@ def test_the_theatre_centre_of_a_protocol_is_used() -> None:
     elsewhere = Protocol(theatre_centre=(36.2, 37.1))
     north = volume("north", "IL")
     south = volume("south", "TR", square(PALMYRA[0] + 0.01, PALMYRA[1] - 0.01))
-    found = planning.check(plan(north, south), None, NOW, elsewhere)["features"]
+    found = planning.check(plan(north, south), None, NOW, elsewhere).features
     assert len(found) == 1
     assert projection(*elsewhere.theatre_centre).centre == (36.2, 37.1)
 

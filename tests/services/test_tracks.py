@@ -138,12 +138,14 @@ def test_reports_also_come_over_the_stream_with_an_answer_each(
 
 
 def test_a_restart_puts_live_tracks_and_open_encounters_back(
-    line: Line, clock: FixedClock, db_url: str, tokens: dict[str, dict[str, str]]
+    clock: FixedClock, db_url: str, tokens: dict[str, dict[str, str]]
 ) -> None:
-    line.report("IL", jet(clock.now(), accuracy_m=50))
-    line.report("TR", uav(clock.now()))
-    fly(line, clock, 1)
-    (before,) = line.encounters("IL")
+    with TestClient(create_app(db_url, clock=clock, watch_interval_s=None)) as client:
+        first = Line(client, tokens)
+        first.report("IL", jet(clock.now(), accuracy_m=50))
+        first.report("TR", uav(clock.now()))
+        fly(first, clock, 1)
+        (before,) = first.encounters("IL")
     with TestClient(create_app(db_url, clock=clock, watch_interval_s=None)) as client:
         again = Line(client, tokens)
         seen = {t["track_id"]: t for t in again.tracks("TR")}
