@@ -8,7 +8,7 @@ DEMO_DB := var/demo.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench postgres-tools browser-tools clean
+.PHONY: run test lint bench screenshots postgres-tools browser-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ postgres-tools:
 browser-tools:
 	@test -x /usr/bin/chromium || \
 		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+# The console's screenshots in docs/, which the README shows: rewritten only when asked.
+screenshots: $(STAMP) $(VENDOR) browser-tools
+	CLEARLINE_SCREENSHOTS=$(CURDIR)/docs $(BIN)/pytest -m browser tests/console
 
 lint: $(STAMP)
 	$(BIN)/ruff check clearline tests bench

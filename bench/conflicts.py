@@ -9,7 +9,7 @@ What it measures, in-process, for each size N of ``--sizes`` (10,000 and 100,000
   across), circles (radius 1–30 km) and corridors (routes of 10–150 km, 2–10 km wide), 40 /
   35 / 25 %; sizes are log-uniform, so small ones are common. Bands lie in 0–45,000 ft,
   1,000–20,000 ft thick; windows last 30 min–12 h (log-uniform) and start within 7 days.
-  Every volume goes through ``services.notices._version``, as a filed one does: footprints in
+  Every volume goes through ``deconfliction.notices._version``, as a filed one does: footprints in
   metres (circles and corridor ends with 4 × 64 sides) and GeoJSON in degrees for the store.
 * rebuild, in memory: ``VolumeIndex.load`` (which builds the STRtree) of the N prepared
   footprints into a fresh ``Theatre``, median of three.
@@ -20,7 +20,7 @@ What it measures, in-process, for each size N of ``--sizes`` (10,000 and 100,000
   cache is warm: the store was just written. The theatre it builds must find, for the first
   ``--baseline`` new notices, exactly the volume pairs the in-memory one finds (checked).
 * screening: ``--notices`` new notices (same distributions) are filed one by one into the
-  in-memory theatre as ``services.notices._screen`` does: ``Theatre.index_notice`` then
+  in-memory theatre as ``deconfliction.notices._screen`` does: ``Theatre.index_notice`` then
   ``engine.screen``, both timed, after 20 untimed screens. Median, p99 and max per notice,
   and the conflicts found (counterparts; volume pairs within the minima).
 * baseline: for ``--baseline`` of those notices, spread over the run, the same search done as
@@ -30,7 +30,7 @@ What it measures, in-process, for each size N of ``--sizes`` (10,000 and 100,000
   the screen the same notices. Two ratios of medians per notice: loop over ``query`` timed on
   the same notices (the same search), and loop over the whole screen, which also indexes the
   notice and works out each clash's region and window.
-* with the store: ``--with-store`` notices filed by ``services.notices.file`` through
+* with the store: ``--with-store`` notices filed by ``deconfliction.notices.file`` through
   ``store.writer.run_now`` on the store built above (its theatre from ``engine.build``): what
   a client waits for, less HTTP and the server writer's group commit and ledger seal. Each is
   its own transaction, with its conflicts recorded, alerts queued on the line, and a commit
@@ -58,17 +58,11 @@ Run: ``.venv/bin/python bench/conflicts.py [--sizes 10000,100000] [--notices 200
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gc
-import json
 import math
-import os
-import platform
-import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -77,21 +71,35 @@ from typing import Any
 import numpy as np
 import shapely
 import sqlalchemy as sa
-from rich.console import Console
+from common import (
+    Latency,
+    Machine,
+    Verdicts,
+    add_common_options,
+    console,
+    int_list,
+    note,
+    parser_for,
+    quiet_heap,
+    room_for,
+    targets_table,
+    verdict,
+    write_figures,
+)
 from rich.table import Column, Table
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection
 from stores import PARTIES, Store, open_store
-from timing import Latency
 
+from clearline import demo
 from clearline.geo.index import TOLERANCE_M, Minima, Probe
 from clearline.geo.projection import projection
 from clearline.model.notice import ActivityKind, NoticeRequest, NoticeVersion, Sharing
 from clearline.model.protocol import Protocol
 from clearline.model.user import User
 from clearline.model.volume import VolumeIn
-from clearline.services import demo, engine, notices
-from clearline.services.notices import _version
+from clearline.services.deconfliction import engine, notices
+from clearline.services.deconfliction.notices import _version
 from clearline.store import database
 from clearline.store import notices as notice_store
 from clearline.store.schema import conflicts as conflict_table
@@ -111,24 +119,6 @@ WARM_UP = 20
 STORE_WARM_UP = 5
 REPEATS = 3
 BYTES_PER_VOLUME = 20_000  # store and WAL: 16 kB measured
-console = Console()
-
-
-@contextlib.contextmanager
-def quiet_heap() -> Iterator[None]:
-    """Collect, then keep whatever is alive out of the collector's full passes while timing.
-
-    The benchmark holds hundreds of thousands of objects of its own (requests, the plain loop's
-    list, a second theatre), scattered over a heap that once held millions: a full pass over
-    them takes half a second or more, which a running line, whose heap is its theatre, does
-    not pay. What the timed code allocates is collected as usual.
-    """
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 # -- the synthetic theatre -------------------------------------------------------------------
@@ -337,7 +327,7 @@ def conflicts_on_record(connection: Connection) -> int:
 def file_with_store(
     store: Store, theatre: engine.Theatre, new: list[Drawn]
 ) -> tuple[Latency, float]:
-    """Each notice filed by ``services.notices.file`` in its own transaction, on the theatre
+    """Each notice filed by ``deconfliction.notices.file`` in its own transaction, on the theatre
     the store was rebuilt into: the time per notice (the first few untimed: they compile the
     statements), and the conflicts opened per notice."""
     conflict_engine = engine.ConflictEngine({demo.AGREEMENT_ID: theatre})
@@ -454,7 +444,7 @@ def screen_new(
     protocol: Protocol,
     sample: set[int],
 ) -> Screening:
-    """File ``new`` into the theatre one by one as ``services.notices._screen`` does, timing
+    """File ``new`` into the theatre one by one as ``deconfliction.notices._screen`` does, timing
     ``index_notice`` + ``screen``, after ``WARM_UP`` untimed screens; the plain loop on the
     notices in ``sample`` (their positions in ``new``)."""
     first_id = max(theatre.notice_facts) + 1
@@ -594,26 +584,24 @@ def measure(volumes: int, args: argparse.Namespace, workdir: Path) -> SizeResult
 
 
 @dataclass
-class Setting:
+class Setting(Machine):
     sizes: list[int]
     notices: int
     baseline: int
     with_store: int
     seed: int
     separation: dict[str, float] = field(default_factory=lambda: Protocol().separation.model_dump())
-    cpus: int = field(default_factory=lambda: os.cpu_count() or 1)
-    python: str = field(default_factory=platform.python_version)
     shapely_version: str = shapely.__version__
     geos_version: str = shapely.geos_version_string
-    load_avg_1m_before: float = field(default_factory=lambda: os.getloadavg()[0])
 
 
-def verdicts(r: SizeResult) -> dict[str, dict[str, Any]]:
+def verdicts(results: list[SizeResult]) -> Verdicts:
+    """Every target at every size run."""
+    return {k: v for r in results for k, v in verdicts_at(r).items()}
+
+
+def verdicts_at(r: SizeResult) -> Verdicts:
     at = f"at N = {r.volumes:,}"
-
-    def verdict(measured: str, met: bool) -> dict[str, Any]:
-        return {"measured": measured, "met": met}
-
     return {
         f"rebuild in memory ≤ {TARGET_REBUILD_S:g} s, {at}": verdict(
             f"{r.rebuild_memory_s:,.2f} s", r.rebuild_memory_s <= TARGET_REBUILD_S
@@ -667,58 +655,42 @@ ROWS: list[tuple[str, Callable[[SizeResult], str]]] = [
 def report(setting: Setting, results: list[SizeResult]) -> None:
     s = setting
     console.print(
-        f"{s.cpus} cores · Python {s.python} · shapely {s.shapely_version} "
-        f"(GEOS {s.geos_version}) · load average before {s.load_avg_1m_before:.2f}\n"
+        s.describe(f"shapely {s.shapely_version} (GEOS {s.geos_version})") + "\n"
         f"{s.notices:,} new notices a size, plain loop on {s.baseline}, "
         f"{s.with_store} with the store · seed {s.seed} · minima "
         + " · ".join(f"{v:,g} {k.split('_')[1]}" for k, v in s.separation.items()),
         highlight=False,
     )
-    if s.load_avg_1m_before > s.cpus / 2:
-        console.print("[yellow]the machine was busy before the run: expect lower figures")
+    s.warn_if_busy()
     sizes = (f"N = {r.volumes:,}" for r in results)
     table = Table(Column("", no_wrap=True), *sizes, title="conflict engine")
     for label, value in ROWS:
         table.add_row(label, *(value(r) for r in results))
     console.print(table)
-    targets = Table("target", "measured", "", title="targets (set at N = 100,000)")
-    for r in results:
-        for name, verdict in verdicts(r).items():
-            mark = "[green]met" if verdict["met"] else "[red]not met"
-            targets.add_row(name, verdict["measured"], mark)
-    console.print(targets)
+    console.print(targets_table(verdicts(results), "targets (set at N = 100,000)"))
 
 
-def write_json(path: Path, setting: Setting, results: list[SizeResult]) -> None:
-    figures = {
+def figures(setting: Setting, results: list[SizeResult]) -> dict[str, Any]:
+    return {
         "setting": asdict(setting),
         "sizes": [asdict(r) for r in results],
-        "targets": {k: v for r in results for k, v in verdicts(r).items()},
+        "targets": verdicts(results),
     }
-    path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
 
 
 # -- main ------------------------------------------------------------------------------------
 
 
-def note(text: str) -> None:
-    console.print(f"  {text}", highlight=False)
-
-
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10000,100000", help="volumes in the theatre")
+    parser = parser_for(__doc__)
+    parser.add_argument(
+        "--sizes", type=int_list, default="10000,100000", help="volumes in the theatre"
+    )
     parser.add_argument("--notices", type=int, default=2_000, help="new notices screened")
     parser.add_argument("--baseline", type=int, default=20, help="of them, also by plain loop")
     parser.add_argument("--with-store", type=int, default=200, help="filed through the service")
-    parser.add_argument("--seed", type=int, default=6962)
-    parser.add_argument("--workdir", type=Path, help="where the temporary folder goes")
-    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    add_common_options(parser, seed=6962, workdir=True)
     args = parser.parse_args()
-    try:
-        args.sizes = sorted({int(n) for n in args.sizes.split(",")})
-    except ValueError:
-        parser.error("--sizes: comma-separated integers")
     if not (
         all(100 <= n <= 2_000_000 for n in args.sizes)
         and WARM_UP <= args.notices <= 100_000
@@ -735,16 +707,12 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     setting = Setting(args.sizes, args.notices, args.baseline, args.with_store, args.seed)
-    base = args.workdir or Path(tempfile.gettempdir())
-    need = sum(args.sizes) * BYTES_PER_VOLUME
-    if shutil.disk_usage(base).free < need:
-        raise SystemExit(f"{base} has less than {need / 1e9:.1f} GB free; try --workdir")
+    base = room_for(args.workdir, sum(args.sizes) * BYTES_PER_VOLUME)
     with tempfile.TemporaryDirectory(prefix="clearline-conflicts-bench-", dir=base) as workdir:
         results = [measure(n, args, Path(workdir)) for n in args.sizes]
     report(setting, results)
     if args.json is not None:
-        write_json(args.json, setting, results)
-        console.print(f"figures written to {args.json}")
+        write_figures(args.json, figures(setting, results))
 
 
 if __name__ == "__main__":

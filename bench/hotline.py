@@ -39,7 +39,6 @@ import json
 import math
 import multiprocessing
 import os
-import platform
 import shutil
 import socket
 import statistics
@@ -54,7 +53,17 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import httpx
-from rich.console import Console
+from common import (
+    Machine,
+    Verdicts,
+    add_common_options,
+    console,
+    parser_for,
+    percentile,
+    targets_table,
+    verdict,
+    write_figures,
+)
 from rich.table import Table
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.server import ServerConnection, serve
@@ -75,7 +84,6 @@ MAX_RECONNECTS = 20
 WARMUP_S = 1.0
 WARMUP_CONCURRENCY = 8
 RUN_ID = uuid.uuid4().hex[:8]
-console = Console()
 
 
 # -- what a phase records and reports -------------------------------------------------------
@@ -115,12 +123,9 @@ class Results:
     closed_loop: Summary
 
 
-def percentile(values: list[float], q: float) -> float | None:
+def percentile_of(values: list[float], q: float) -> float | None:
     """Nearest-rank percentile; None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+    return percentile(values, q) if values else None
 
 
 def summarize(run: Run, arrivals: dict[str, float], cpu: tuple[float | None, float]) -> Summary:
@@ -135,11 +140,11 @@ def summarize(run: Run, arrivals: dict[str, float], cpu: tuple[float | None, flo
         errors=run.errors,
         acked_per_s=len(ack) / max(run.ended - run.started, 1e-9),
         received_per_s=len(arrived) / max(last - run.started, 1e-9),
-        latency_p50_ms=percentile(latency, 50),
-        latency_p99_ms=percentile(latency, 99),
+        latency_p50_ms=percentile_of(latency, 50),
+        latency_p99_ms=percentile_of(latency, 99),
         latency_max_ms=max(latency, default=None),
-        ack_p50_ms=percentile(ack, 50),
-        ack_p99_ms=percentile(ack, 99),
+        ack_p50_ms=percentile_of(ack, 50),
+        ack_p99_ms=percentile_of(ack, 99),
         server_cpu_pct=cpu[0],
         client_cpu_pct=cpu[1],
     )
@@ -538,55 +543,46 @@ def phase_table(title: str, ours: Summary, base: Summary) -> Table:
 
 
 @dataclass
-class Setting:
+class Setting(Machine):
     """How the run was made, and how busy the machine was before it began."""
 
     rate: float
     duration_s: float
     concurrency: int
     echo_frame_bytes: int = 0
-    cpus: int = field(default_factory=lambda: os.cpu_count() or 1)
-    python: str = field(default_factory=platform.python_version)
-    load_avg_1m_before: float = field(default_factory=lambda: os.getloadavg()[0])
 
 
-def verdicts(ours: Results, setting: Setting) -> dict[str, dict[str, Any]]:
+def verdicts(ours: Results, setting: Setting) -> Verdicts:
     fixed, closed = ours.fixed_rate, ours.closed_loop
     complete = fixed.errors == 0 and fixed.received == fixed.sent
     p99 = fixed.latency_p99_ms
     sustained = min(closed.acked_per_s, closed.received_per_s)
+    at = f"at {TARGET_RATE:.0f} msg/s (run at {setting.rate:g})"
     return {
-        f"p99 ≤ {TARGET_P99_MS:.0f} ms at {TARGET_RATE:.0f} msg/s (run at {setting.rate:g})": {
-            "measured": fmt(p99, "{:.2f} ms") + ("" if complete else " (messages lost)"),
-            "met": p99 is not None and p99 <= TARGET_P99_MS and complete,
-        },
-        f"sustained ≥ {TARGET_SUSTAINED:,.0f} msg/s (min of 201/s, received/s)": {
-            "measured": f"{sustained:,.0f} msg/s",
-            "met": sustained >= TARGET_SUSTAINED,
-        },
+        f"p99 ≤ {TARGET_P99_MS:.0f} ms {at}": verdict(
+            fmt(p99, "{:.2f} ms") + ("" if complete else " (messages lost)"),
+            p99 is not None and p99 <= TARGET_P99_MS and complete,
+        ),
+        f"sustained ≥ {TARGET_SUSTAINED:,.0f} msg/s (min of 201/s, received/s)": verdict(
+            f"{sustained:,.0f} msg/s", sustained >= TARGET_SUSTAINED
+        ),
     }
 
 
 def report(ours: Results, base: Results, setting: Setting) -> None:
     console.print(
-        f"machine: {setting.cpus} cores · Python {setting.python} · "
-        f"load average before {setting.load_avg_1m_before:.2f}\n"
+        f"machine: {setting.describe()}\n"
         f"{setting.duration_s:g} s a phase · echo frame {setting.echo_frame_bytes} bytes"
     )
-    if setting.load_avg_1m_before > setting.cpus / 2:
-        console.print("[yellow]the machine was busy before the run: expect lower figures")
+    setting.warn_if_busy()
     fixed = f"fixed rate {setting.rate:g} msg/s (open loop)"
     closed = f"sustained, {setting.concurrency} senders (closed loop)"
     console.print(phase_table(fixed, ours.fixed_rate, base.fixed_rate))
     console.print(phase_table(closed, ours.closed_loop, base.closed_loop))
-    targets = Table("target", "measured", "", title="targets")
-    for name, verdict in verdicts(ours, setting).items():
-        mark = "[green]met" if verdict["met"] else "[red]not met"
-        targets.add_row(name, verdict["measured"], mark)
-    console.print(targets)
+    console.print(targets_table(verdicts(ours, setting)))
 
 
-def write_json(path: Path, ours: Results, base: Results, setting: Setting) -> None:
+def figures(ours: Results, base: Results, setting: Setting) -> dict[str, Any]:
     ratios = {
         mode: {
             name: ratio(getattr(getattr(ours, mode), name), getattr(getattr(base, mode), name))
@@ -595,14 +591,13 @@ def write_json(path: Path, ours: Results, base: Results, setting: Setting) -> No
         }
         for mode in ("fixed_rate", "closed_loop")
     }
-    figures = {
+    return {
         "setting": asdict(setting),
         "clearline": asdict(ours),
         "baseline_ws_echo": asdict(base),
         "ratios_clearline_over_echo": ratios,
         "targets": verdicts(ours, setting),
     }
-    path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
 
 
 # -- main ------------------------------------------------------------------------------------
@@ -618,11 +613,11 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = parser_for(__doc__)
     parser.add_argument("--rate", type=float, default=TARGET_RATE, help="msg/s, fixed-rate phase")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per phase")
     parser.add_argument("--concurrency", type=int, default=64, help="closed-loop senders")
-    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    add_common_options(parser)
     args = parser.parse_args()
     if not (0 < args.rate <= 100_000 and 0 < args.duration <= 600 and args.concurrency > 0):
         parser.error("need 0 < rate <= 100000, 0 < duration <= 600, concurrency > 0")
@@ -641,8 +636,7 @@ def main() -> None:
             base = run_async(measure_echo(echo, setting.echo_frame_bytes, args))
     report(ours, base, setting)
     if args.json is not None:
-        write_json(args.json, ours, base, setting)
-        console.print(f"figures written to {args.json}")
+        write_figures(args.json, figures(ours, base, setting))
 
 
 if __name__ == "__main__":

@@ -60,10 +60,7 @@ import argparse
 import contextlib
 import hashlib
 import json
-import os
-import platform
 import random
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -77,13 +74,25 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from common import (
+    Latency,
+    Machine,
+    Verdicts,
+    add_common_options,
+    console,
+    int_list,
+    parser_for,
+    room_for,
+    targets_table,
+    verdict,
+    write_figures,
+)
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from rich.console import Console
 from rich.table import Column, Table
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
-from timing import Latency
 
+from clearline import demo
 from clearline.model.event import EventType
 from clearline.model.ledger import TreeHead, unb64
 from clearline.model.message import (
@@ -93,7 +102,7 @@ from clearline.model.message import (
     Precedence,
     Recipient,
 )
-from clearline.services import audit, demo, ledger, merkle, signing
+from clearline.services.record import audit, ledger, merkle, signing
 from clearline.store import database
 from clearline.store import events as event_store
 from clearline.store import ledger as ledger_store
@@ -107,7 +116,6 @@ PARTY = "IL"
 BYTES_PER_ENTRY = 2_500  # store + WAL + export: 1.6 kB measured, with room to spare
 READ_PAGE = 50_000
 WARM_UP = 100  # proofs of each kind before the timed ones
-console = Console()
 
 # -- the events written ----------------------------------------------------------------------
 
@@ -621,18 +629,15 @@ def source_version() -> str:
 
 
 @dataclass
-class Setting:
+class Setting(Machine):
     entries: int
     batches: list[int]
     appends: int
     build_batch: int
     proofs: int
     seed: int
-    cpus: int = field(default_factory=lambda: os.cpu_count() or 1)
-    python: str = field(default_factory=platform.python_version)
     sqlite: str = sqlite3.sqlite_version
     commit: str = field(default_factory=lambda: source_version())
-    load_avg_1m_before: float = field(default_factory=lambda: os.getloadavg()[0])
 
 
 @dataclass
@@ -646,29 +651,28 @@ class Results:
     total_s: float = 0.0
 
 
-def verdicts(r: Results) -> dict[str, dict[str, Any]]:
+def verdicts(r: Results) -> Verdicts:
     worst = min(r.appends_empty + r.appends_full, key=lambda a: a.seal_per_s)
     p = r.proofs
     kinds = (("inclusion", p.inclusion.api), ("consistency", p.consistency.api))
     audit_s = r.audit.verify_extrapolated_s or r.audit.verify_s
     found = {
-        f"ledger ≥ {TARGET_APPENDS:,.0f} appends/s (seal alone, slowest case)": {
-            "measured": f"{worst.seal_per_s:,.0f}/s (batch {worst.batch}, log {worst.log_size:,})",
-            "met": worst.seal_per_s >= TARGET_APPENDS,
-        }
+        f"ledger ≥ {TARGET_APPENDS:,.0f} appends/s (seal alone, slowest case)": verdict(
+            f"{worst.seal_per_s:,.0f}/s (batch {worst.batch}, log {worst.log_size:,})",
+            worst.seal_per_s >= TARGET_APPENDS,
+        )
     }
     for stat in ("median", "p99"):
         name, slowest = max(kinds, key=lambda k: getattr(k[1], f"{stat}_ms"))
         ms = getattr(slowest, f"{stat}_ms")
-        found[f"proofs ≤ {TARGET_PROOF_MS:g} ms, {stat}, at {p.size:,} entries"] = {
-            "measured": f"{ms:.2f} ms ({name}, the slower)",
-            "met": ms <= TARGET_PROOF_MS,
-        }
-    found[f"full verification ≤ {TARGET_VERIFY_S:g} s, {r.audit.entries:,} entries"] = {
-        "measured": f"{audit_s:,.1f} s"
+        found[f"proofs ≤ {TARGET_PROOF_MS:g} ms, {stat}, at {p.size:,} entries"] = verdict(
+            f"{ms:.2f} ms ({name}, the slower)", ms <= TARGET_PROOF_MS
+        )
+    found[f"full verification ≤ {TARGET_VERIFY_S:g} s, {r.audit.entries:,} entries"] = verdict(
+        f"{audit_s:,.1f} s"
         + (" (extrapolated, stopped at limit)" if r.audit.verify_extrapolated_s else ""),
-        "met": audit_s <= TARGET_VERIFY_S,
-    }
+        audit_s <= TARGET_VERIFY_S,
+    )
     return found
 
 
@@ -764,39 +768,33 @@ def audit_table(r: Results) -> Table:
 def report(r: Results) -> None:
     s, b = r.setting, r.build
     console.print(
-        f"clearline {s.commit} · {s.cpus} cores · Python {s.python} · SQLite {s.sqlite} · "
-        f"load average before {s.load_avg_1m_before:.2f}\n"
+        f"clearline {s.commit} · {s.describe(f'SQLite {s.sqlite}')}\n"
         f"log built to {b.size:,} entries in {b.seconds:,.0f} s (batches of {b.batch}, "
         f"{b.heads:,} signed heads, store {b.db_bytes / 1e6:,.0f} MB)"
         + (" — stopped by --build-limit" if b.stopped_by_limit else "")
         + f" · whole run {r.total_s:,.0f} s",
         highlight=False,
     )
-    if s.load_avg_1m_before > s.cpus / 2:
-        console.print("[yellow]the machine was busy before the run: expect lower figures")
+    s.warn_if_busy()
     console.print(appends_table(r))
     console.print(proofs_table(r))
     console.print(audit_table(r))
-    targets = Table("target", "measured", "", title="targets")
-    for name, verdict in verdicts(r).items():
-        targets.add_row(
-            name, verdict["measured"], "[green]met" if verdict["met"] else "[red]not met"
-        )
-    console.print(targets)
+    console.print(targets_table(verdicts(r)))
 
 
-def write_json(path: Path, r: Results) -> None:
-    figures = {**asdict(r), "targets": verdicts(r)}
-    path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+def figures(r: Results) -> dict[str, Any]:
+    return {**asdict(r), "targets": verdicts(r)}
 
 
 # -- main ------------------------------------------------------------------------------------
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = parser_for(__doc__)
     parser.add_argument("--entries", type=int, default=1_000_000, help="log size to build")
-    parser.add_argument("--batches", default=f"64,{MAX_BATCH}", help="write-path batch sizes")
+    parser.add_argument(
+        "--batches", type=int_list, default=f"64,{MAX_BATCH}", help="write-path batch sizes"
+    )
     parser.add_argument("--appends", type=int, default=16_384, help="per batch size and variant")
     parser.add_argument("--build-batch", type=int, default=MAX_BATCH, help="events a batch")
     parser.add_argument("--build-limit", type=float, default=1_200, help="seconds, at most")
@@ -805,14 +803,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--naive-proofs", type=int, default=100, help="of each kind")
     parser.add_argument("--naive-full", type=int, default=3, help="naive proofs at full size")
     parser.add_argument("--verify-limit", type=float, default=900, help="seconds, at most")
-    parser.add_argument("--seed", type=int, default=6962)
-    parser.add_argument("--workdir", type=Path, help="where the temporary folder goes")
-    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    add_common_options(parser, seed=6962, workdir=True)
     args = parser.parse_args()
-    try:
-        args.batches = sorted({int(b) for b in args.batches.split(",")})
-    except ValueError:
-        parser.error("--batches: comma-separated integers")
     if not (
         1_000 <= args.entries <= 10_000_000
         and all(0 < b <= 10_000 for b in args.batches)
@@ -837,10 +829,7 @@ def main() -> None:
         proofs=args.proofs,
         seed=args.seed,
     )
-    base = args.workdir or Path(tempfile.gettempdir())
-    need = args.entries * BYTES_PER_ENTRY
-    if shutil.disk_usage(base).free < need:
-        sys.exit(f"{base} has less than {need / 1e9:.1f} GB free; try --workdir")
+    base = room_for(args.workdir, args.entries * BYTES_PER_ENTRY)
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="clearline-ledger-bench-", dir=base) as workdir:
         db = Path(workdir) / "line.db"
@@ -866,8 +855,7 @@ def main() -> None:
     results = Results(setting, empty, built, full, proofs, audited, time.perf_counter() - began)
     report(results)
     if args.json is not None:
-        write_json(args.json, results)
-        console.print(f"figures written to {args.json}")
+        write_figures(args.json, figures(results))
 
 
 if __name__ == "__main__":

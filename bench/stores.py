@@ -11,8 +11,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from clearline import demo
 from clearline.model.user import User
-from clearline.services import demo
 from clearline.store import database
 from clearline.store import users as user_store
 

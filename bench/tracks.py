@@ -11,17 +11,17 @@ What it measures, for each size M of ``--sizes`` (1,000 and 10,000 live tracks):
   0–40 kt and 0–3,000 ft; headings uniform; a third of the fixed-wing and UAVs climb or
   descend at 300–1,000 fpm, the rest fly level. Every track flies a straight line.
 * set-up: a fresh SQLite store (WAL, synchronous=FULL, migrated, with the demo agreement) and
-  the first report of every track through ``services.tracks.ingest`` as each party's
+  the first report of every track through ``services.tactical.tracks.ingest`` as each party's
   ``system`` user, in batches of 10,000: the tracks' identities are stored and the live
-  picture (``services.picture.Picture``) built as a running line builds it.
+  picture (``services.tactical.picture.Picture``) built as a running line builds it.
 * screening cycles: a fixed clock moves 1 s a cycle; every track's new report (its position at
   the new time) goes on the picture by ``Picture.update`` (timed apart), then
-  ``services.encounters.screen`` runs in one transaction of its own by
+  ``services.tactical.encounters.screen`` runs in one transaction of its own by
   ``store.writer.run_now``, with the conflict engine's theatre of the agreement, as the
   server's watch (``tactical.run``) does once a second: track pairs pruned by
   ``geo.pairs.candidates`` (swept boxes in an STRtree) and their DO-365 well-clear levels in
   numpy (``geo.wellclear``); every track's path against the theatre's zones, declared
-  positions and notices (``services.intrusions``; the bench files none, so those indexes are
+  positions and notices (``tactical.intrusions``; the bench files none, so those indexes are
   empty); the alerting filter of each pair that alerts or is watched; and the encounters,
   track alerts and events written to the store. ``--pairs-only`` screens without the
   theatre. ``--warm-up`` cycles, then ``--cycles`` timed ones: median, p99 (nearest rank) and
@@ -76,20 +76,16 @@ Run: ``.venv/bin/python bench/tracks.py [--sizes 1000 10000] [--cycles 100] [--w
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
-import gc
 import io
 import json
 import math
-import os
-import platform
 import pstats
 import statistics
 import struct
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -98,21 +94,34 @@ from typing import Any
 import httpx
 import numpy as np
 import shapely
+from common import (
+    Latency,
+    Machine,
+    Verdicts,
+    add_common_options,
+    console,
+    note,
+    parser_for,
+    quiet_heap,
+    targets_table,
+    verdict,
+    write_figures,
+)
 from hotline import clearline_server, cpu_seconds
 from numpy.typing import NDArray
-from rich.console import Console
 from rich.table import Column, Table
 from sqlalchemy import Connection
 from stores import PARTIES, Store, open_store
-from timing import Latency
 
+from clearline import demo
 from clearline.geo.wellclear import raw_levels
 from clearline.model.message import ObjectKind
 from clearline.model.protocol import Protocol
 from clearline.model.track import TrackBatch
 from clearline.model.wellclear import FT_M, KNOT_MS, WellClear
-from clearline.services import demo, encounters, engine, intrusions, tracks
-from clearline.services.picture import COLUMNS, Picture, Pictures
+from clearline.services.deconfliction import engine
+from clearline.services.tactical import encounters, intrusions, tracks
+from clearline.services.tactical.picture import COLUMNS, Picture, Pictures
 from clearline.store import agreements as agreement_store
 from clearline.store import database
 from clearline.store.schema import encounter_alerts
@@ -139,20 +148,6 @@ CLIMBERS = (ObjectKind.FIXED_WING, ObjectKind.UAV)
 CLIMBING = 1 / 3
 """Of the fixed-wing and UAVs, the share climbing or descending (300–1,000 fpm)."""
 AGREEMENT = demo.AGREEMENT_ID
-console = Console()
-
-
-@contextlib.contextmanager
-def quiet_heap() -> Iterator[None]:
-    """Collect, then keep whatever is alive out of the collector's full passes while timing
-    (the benchmark's own heap, which a running line does not hold); what the timed code
-    allocates is collected as usual."""
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 # -- the synthetic theatre -------------------------------------------------------------------
@@ -783,7 +778,7 @@ def ingest_over_http(traffic: Traffic, batches: int, workdir: Path) -> Ingest:
 
 
 @dataclass
-class Setting:
+class Setting(Machine):
     sizes: list[int]
     cycles: int
     warm_up: int
@@ -792,18 +787,12 @@ class Setting:
     seed: int
     pairs_only: bool
     well_clear: dict[str, Any] = field(default_factory=lambda: WellClear().model_dump())
-    cpus: int = field(default_factory=lambda: os.cpu_count() or 1)
-    python: str = field(default_factory=platform.python_version)
     numpy_version: str = np.__version__
     shapely_version: str = shapely.__version__
-    load_avg_1m_before: float = field(default_factory=lambda: os.getloadavg()[0])
 
 
-def verdicts(results: list[SizeResult], ingest: Ingest | None) -> dict[str, dict[str, Any]]:
-    def verdict(measured: str, met: bool) -> dict[str, Any]:
-        return {"measured": measured, "met": met}
-
-    found: dict[str, dict[str, Any]] = {}
+def verdicts(results: list[SizeResult], ingest: Ingest | None) -> Verdicts:
+    found: Verdicts = {}
     for r in results:
         at = f"at M = {r.tracks:,}"
         found |= {
@@ -893,8 +882,7 @@ def report(setting: Setting, results: list[SizeResult], ingest: Ingest | None) -
     s = setting
     levels = s.well_clear["levels"]
     console.print(
-        f"{s.cpus} cores · Python {s.python} · numpy {s.numpy_version} · shapely "
-        f"{s.shapely_version} · load average before {s.load_avg_1m_before:.2f}\n"
+        s.describe(f"numpy {s.numpy_version}", f"shapely {s.shapely_version}") + "\n"
         f"{s.warm_up} warm-up + {s.cycles} timed cycles a size · plain loop on {s.baseline:,} "
         f"pairs · {s.batches} batches of {BATCH:,} reports · seed {s.seed} · DO-365 well-clear "
         f"({len(levels)} levels, lookahead {s.well_clear['lookahead_s']:g} s, "
@@ -907,8 +895,7 @@ def report(setting: Setting, results: list[SizeResult], ingest: Ingest | None) -
         ),
         highlight=False,
     )
-    if s.load_avg_1m_before > s.cpus / 2:
-        console.print("[yellow]the machine was busy before the run: expect lower figures")
+    s.warn_if_busy()
     if results:
         sizes = (f"M = {r.tracks:,}" for r in results)
         title = "tactical alerting (ms: p50 · p99 · max)"
@@ -918,50 +905,38 @@ def report(setting: Setting, results: list[SizeResult], ingest: Ingest | None) -
         console.print(table)
     if ingest is not None:
         console.print(ingest_table(ingest))
-    targets = Table("target", "measured", "", title="targets (set at M = 10,000)")
-    for name, verdict in verdicts(results, ingest).items():
-        mark = "[green]met" if verdict["met"] else "[red]not met"
-        targets.add_row(name, verdict["measured"], mark)
-    console.print(targets)
+    console.print(targets_table(verdicts(results, ingest), "targets (set at M = 10,000)"))
     for r in results:
         if r.profile:
             console.print(f"cProfile of one cycle at M = {r.tracks:,}:", highlight=False)
             console.print(r.profile, highlight=False, markup=False, soft_wrap=True)
 
 
-def write_json(
-    path: Path, setting: Setting, results: list[SizeResult], ingest: Ingest | None
-) -> None:
-    figures = {
+def figures(setting: Setting, results: list[SizeResult], ingest: Ingest | None) -> dict[str, Any]:
+    return {
         "setting": asdict(setting),
         "sizes": [{k: v for k, v in asdict(r).items() if k != "profile"} for r in results],
         "ingest": None if ingest is None else asdict(ingest),
         "targets": verdicts(results, ingest),
     }
-    path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
 
 
 # -- main ------------------------------------------------------------------------------------
 
 
-def note(text: str) -> None:
-    console.print(f"  {text}", highlight=False)
-
-
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = parser_for(__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000], help="tracks")
     parser.add_argument("--cycles", type=int, default=100, help="timed screening cycles a size")
     parser.add_argument("--warm-up", type=int, default=5, help="untimed cycles before them")
     parser.add_argument("--baseline", type=int, default=20_000, help="pairs the plain loop runs")
     parser.add_argument("--batches", type=int, default=10, help="ingest batches after the first")
-    parser.add_argument("--seed", type=int, default=6962)
     parser.add_argument("--profile", type=int, default=0, help="print N lines of cProfile")
     parser.add_argument(
         "--pairs-only", action="store_true", help="screen without the theatre (no intrusions)"
     )
     parser.add_argument("--no-ingest", action="store_true", help="skip the ingest phase")
-    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    add_common_options(parser, seed=6962)
     args = parser.parse_args()
     args.sizes = sorted(set(args.sizes))
     if not (
@@ -1001,8 +976,7 @@ def main() -> None:
             ingest = ingest_over_http(traffic, args.batches, Path(workdir))
     report(setting, results, ingest)
     if args.json is not None:
-        write_json(args.json, setting, results, ingest)
-        console.print(f"figures written to {args.json}")
+        write_figures(args.json, figures(setting, results, ingest))
 
 
 if __name__ == "__main__":

@@ -20,17 +20,18 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from clearline import demo
 from clearline.api.app import create_app, watch
 from clearline.clock import FixedClock
 from clearline.model.agreement import Party
 from clearline.model.user import Language, Role, User
-from clearline.services import accounts, demo
+from clearline.services import accounts
 from clearline.services.agreements import create_agreement
 from clearline.store import users as user_store
 from clearline.store.database import create_engine, database_url, migrate
 from clearline.store.writer import run_now
-from tests.theatre import Files
-from tests.tracks import Reports
+from tests.support.theatre import Files
+from tests.support.tracks import Reports
 
 START = datetime(2026, 11, 22, 15, 30, tzinfo=UTC)
 

@@ -26,13 +26,14 @@ from clearline.api import (
     tracks,
     zones,
 )
-from clearline.api.runtime import Runtime
 from clearline.clock import Clock, SystemClock
+from clearline.demo.scenario import Player, Scenario
 from clearline.model.errors import ClearlineError
-from clearline.services import conflicts as conflict_service
-from clearline.services import deadlines, line_checks, tactical
-from clearline.services import notices as notice_service
-from clearline.services.scenario import Player, Scenario
+from clearline.runtime.node import Runtime
+from clearline.services.deconfliction import conflicts as conflict_service
+from clearline.services.deconfliction import notices as notice_service
+from clearline.services.line import deadlines, line_checks
+from clearline.services.tactical import sweep
 from clearline.store.claim import ClaimLost
 from clearline.store.database import checkpoint, create_engine, migrate
 
@@ -136,7 +137,7 @@ async def watch(rt: Runtime) -> int:
             + deadlines.run(connection, now)
             + notice_service.advance(connection, now, rt.conflicts)
             + conflict_service.close_ended(connection, now)
-            + tactical.run(connection, now, rt.pictures, rt.conflicts)
+            + sweep.run(connection, now, rt.pictures, rt.conflicts)
         )
 
     return await rt.write(step)

@@ -9,9 +9,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
-from clearline.api.runtime import Runtime
 from clearline.model.errors import ClearlineError, forbidden, unauthenticated
 from clearline.model.user import Role, User
+from clearline.runtime.node import Runtime
 from clearline.services import accounts
 
 TOKEN_MEMORY = timedelta(seconds=60)

@@ -12,7 +12,7 @@ from clearline.api.auth import CurrentRuntime, PartyUser
 from clearline.model.conflict import Conflict, ConflictState
 from clearline.model.fields import MAX_ID, Text
 from clearline.model.protocol import Separation
-from clearline.services import conflicts, planning
+from clearline.services.deconfliction import conflicts, planning
 
 router = APIRouter(prefix="/v1/conflicts", tags=["conflicts"])
 

@@ -26,7 +26,6 @@ from clearline.api.auth import (
     authenticate,
     runtime_of,
 )
-from clearline.api.runtime import Runtime
 from clearline.api.schemas import EventPage, present
 from clearline.model.errors import ClearlineError, from_validation
 from clearline.model.event import Event
@@ -34,8 +33,10 @@ from clearline.model.fields import MAX_ID
 from clearline.model.message import Message
 from clearline.model.track import TrackBatch
 from clearline.model.user import User
-from clearline.services import hotline, tracks
-from clearline.services.bus import Subscription
+from clearline.runtime.bus import Subscription
+from clearline.runtime.node import Runtime
+from clearline.services.line import hotline
+from clearline.services.tactical import tracks
 from clearline.store import events as event_store
 
 router = APIRouter(prefix="/v1", tags=["events"])

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from clearline.api.auth import CurrentRuntime, CurrentUser
 from clearline.model.fields import MAX_ID
 from clearline.model.ledger import TreeHead
-from clearline.services import ledger, signing
+from clearline.services.record import ledger, signing
 
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"])
 MAX_ENTRIES = 1_000

@@ -9,7 +9,7 @@ from clearline.api.auth import CurrentRuntime, CurrentUser
 from clearline.api.schemas import LineOut, SuspendRequest
 from clearline.model.line import Line
 from clearline.model.user import Role, User
-from clearline.services import figures, hotline
+from clearline.services.line import figures, hotline
 
 router = APIRouter(prefix="/v1/lines", tags=["lines"])
 

@@ -13,7 +13,7 @@ from clearline.api.schemas import IdempotencyKey, MessageList, MessageOut, as_js
 from clearline.model.fields import MAX_ID
 from clearline.model.message import DeliveryState, Message, MessageType
 from clearline.model.user import Language
-from clearline.services import hotline, sending
+from clearline.services.line import hotline, sending
 
 router = APIRouter(prefix="/v1/messages", tags=["messages"])
 

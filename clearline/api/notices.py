@@ -11,7 +11,7 @@ from clearline.api.auth import CurrentRuntime, PartyUser
 from clearline.api.schemas import IdempotencyKey, as_json
 from clearline.model.fields import MAX_ID
 from clearline.model.notice import AmendRequest, Notice, NoticeRequest, NoticeState
-from clearline.services import notices
+from clearline.services.deconfliction import notices
 
 router = APIRouter(prefix="/v1/notices", tags=["notices"])
 

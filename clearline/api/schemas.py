@@ -15,9 +15,9 @@ from clearline.model.line import Line
 from clearline.model.message import DeliveryState, Message, Recipient
 from clearline.model.times import dtg
 from clearline.model.user import Language, Role, User
-from clearline.services import hotline
-from clearline.services.figures import LineFigures
-from clearline.services.rendering import Rendering, render
+from clearline.services.line import hotline
+from clearline.services.line.figures import LineFigures
+from clearline.services.line.rendering import Rendering, render
 
 
 class MessageOut(BaseModel):

@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from clearline.api.auth import SESSION_COOKIE, CurrentRuntime, CurrentUser
-from clearline.api.runtime import Runtime
 from clearline.model.user import Language, User
+from clearline.runtime.node import Runtime
 from clearline.services import accounts
 
 router = APIRouter(prefix="/v1", tags=["auth"])

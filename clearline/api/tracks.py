@@ -12,13 +12,13 @@ from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from clearline.api.auth import CurrentRuntime, PartyUser
-from clearline.api.runtime import Runtime
 from clearline.model.errors import from_validation, not_found
 from clearline.model.fields import MAX_ID
 from clearline.model.track import Encounter, EncounterState, Track, TrackBatch
-from clearline.services import encounters, tracks
-from clearline.services.notices import agreement_for
-from clearline.services.replay import write_daa
+from clearline.runtime.node import Runtime
+from clearline.services.deconfliction.notices import agreement_for
+from clearline.services.tactical import encounters, tracks
+from clearline.services.tactical.replay import write_daa
 from clearline.store import agreements as agreement_store
 from clearline.store import tracks as track_store
 

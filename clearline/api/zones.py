@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from clearline.api.auth import CurrentRuntime, CurrentUser, PartyUser
 from clearline.api.schemas import as_json
 from clearline.model.zone import Position, PositionIn, Zone, ZoneIn
-from clearline.services import notices, zones
+from clearline.services.deconfliction import notices, zones
 
 router = APIRouter(prefix="/v1", tags=["zones"])
 

@@ -16,13 +16,15 @@ import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection
 
+from clearline import demo
 from clearline.cli.client import fail
 from clearline.cli.options import store
 from clearline.clock import ScaledClock
+from clearline.demo import scenario as scenarios
 from clearline.model.errors import ClearlineError
 from clearline.model.user import Role
-from clearline.services import accounts, demo, ledger, signing
-from clearline.services import scenario as scenarios
+from clearline.services import accounts
+from clearline.services.record import ledger, signing
 from clearline.store.database import database_url
 from clearline.store.writer import run_now
 

@@ -21,6 +21,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer b
 from typer.core import TyperGroup
 from typer.exceptions import Abort
 
+from clearline import demo
 from clearline.cli.client import DEFAULT_URL, TOKEN_HELP, fail, request
 from clearline.cli.demo import demo_command
 from clearline.cli.options import (
@@ -41,7 +42,8 @@ from clearline.model.agreement import Party
 from clearline.model.errors import ClearlineError
 from clearline.model.message import SYSTEM_TYPES, MessageType, Precedence
 from clearline.model.user import Language, Role, User
-from clearline.services import accounts, agreements, demo, ledger, signing
+from clearline.services import accounts, agreements
+from clearline.services.record import ledger, signing
 from clearline.store import agreements as agreement_store
 from clearline.store import ledger as ledger_store
 from clearline.store.claim import ClaimRefused

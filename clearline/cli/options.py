@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from clearline.cli.client import TOKEN_HELP, URL_HELP, fail
 from clearline.clock import SystemClock
 from clearline.model.errors import ClearlineError
-from clearline.services import ledger, signing
+from clearline.services.record import ledger, signing
 from clearline.store.database import create_engine, database_url, migrate, sqlite_path
 from clearline.store.writer import run_now
 

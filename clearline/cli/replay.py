@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from clearline.cli.client import fail
 from clearline.model.errors import from_validation
 from clearline.model.wellclear import WellClear
-from clearline.services import replay
+from clearline.services.tactical import replay
 
 
 def replay_command(

@@ -29,7 +29,7 @@ from clearline.model.notice import ActivityKind, NoticeState, Sharing
 from clearline.model.protocol import Separation
 from clearline.model.times import both, dtg
 from clearline.model.zone import PositionKind, Zone
-from clearline.services import engine, planning, zones
+from clearline.services.deconfliction import engine, planning, zones
 from clearline.store import agreements as agreement_store
 from clearline.store import zones as zone_store
 

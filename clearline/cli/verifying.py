@@ -13,8 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from clearline.cli.client import fail, request
 from clearline.model.errors import ClearlineError
-from clearline.services import audit, signing
-from clearline.services.ledger import EXPORT_FORMAT
+from clearline.services.record import audit, signing
+from clearline.services.record.ledger import EXPORT_FORMAT
 
 LARGE = 10_000
 """Logs with more entries than this get a progress bar (on stderr)."""

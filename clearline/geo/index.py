@@ -13,7 +13,8 @@ a touching pair into a separated one.
 
 The tree is immutable, so new entries wait in a small unbuilt tail that is screened directly
 and folded into a new tree once it grows past ``REBUILD_AT``; removals only mark entries dead
-until then. The store stays the truth: ``services.engine`` rebuilds this from it at start.
+until then. The store stays the truth: ``services.deconfliction.engine`` rebuilds this from it
+at start.
 """
 
 from __future__ import annotations

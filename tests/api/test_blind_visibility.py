@@ -9,7 +9,7 @@ track's id and places) is in any byte IL can read: every list and record it may 
 events, its stream and its ledger. The console shows what these routes give and nothing else.
 
 Zones and declared positions have no blind mode: every party of an agreement sees them all by
-design (``services.zones``), so the rule holds of them without a case here.
+design (``services.deconfliction.zones``), so the rule holds of them without a case here.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from shapely.geometry.base import BaseGeometry
 from clearline.clock import FixedClock
 from clearline.geo.projection import projection
 from tests.conftest import Line
-from tests.theatre import PALMYRA, circle, filed, notice, square, volume
-from tests.tracks import JET_LON, NORTH_OF_PALMYRA, fly, jet, moved, uav
+from tests.support.theatre import PALMYRA, circle, filed, notice, square, volume
+from tests.support.tracks import JET_LON, NORTH_OF_PALMYRA, fly, jet, moved, uav
 
 HALF_DEG = 0.05
 """IL's square: 0.1 degrees a side (about 9 by 11 km)."""

@@ -4,11 +4,13 @@ installs them): the page at `/`, its files under `/console/`, the vendor files u
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from clearline.clock import FixedClock
 from tests.conftest import Line, warning
-from tests.services.test_ledger import created, ok
+from tests.services.record.test_ledger import created, ok
 
 
 def test_the_console_page_is_at_the_root(line: Line) -> None:
@@ -34,8 +36,41 @@ def test_the_map_libraries_are_served_from_npm(line: Line, path: str) -> None:
 
 
 def test_nothing_outside_the_console_is_served(line: Line) -> None:
-    assert line.client.get("/console/../api/app.py").status_code == 404
+    for path in ("/console/../api/app.py", "/console/../../pyproject.toml"):
+        status, body = _raw_get(line, path)
+        assert status == 404, path
+        assert b"create_app" not in body and b"[project]" not in body
     assert line.client.get("/vendor/left-pad/index.js").status_code == 404
+
+
+def _raw_get(line: Line, path: str) -> tuple[int, bytes]:
+    """A GET of ``path`` with its dots as a server hands them on (uvicorn does not resolve
+    them): an HTTP client resolves them itself, and the guard would never see them."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    line.client.portal.call(line.client.app, scope, receive, send)  # type: ignore[union-attr]
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
 
 
 def test_the_lines_clock_says_its_time_and_speed(line: Line, clock: FixedClock) -> None:

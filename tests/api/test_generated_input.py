@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from clearline.api.app import create_app
 from tests.conftest import START, Line, warning
-from tests.theatre import notice, volume
-from tests.tracks import jet
+from tests.support.theatre import notice, volume
+from tests.support.tracks import jet
 
 pytestmark = pytest.mark.slow
 

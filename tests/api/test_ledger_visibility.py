@@ -21,10 +21,10 @@ from sqlalchemy.engine import Engine
 from clearline.clock import FixedClock
 from clearline.model.event import EventType
 from clearline.model.ledger import TreeHead, unb64
-from clearline.services import audit, ledger, merkle, signing
+from clearline.services.record import audit, ledger, merkle, signing
 from tests.cli.test_main import clearline, said
 from tests.conftest import Line, warning
-from tests.theatre import filed, notice
+from tests.support.theatre import filed, notice
 
 LEAF = {"index", "leaf_hash"}
 REASON = "Ankara recalled the delegation"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Line
-from tests.theatre import PALMYRA, circle, notice, square, volume
+from tests.support.theatre import PALMYRA, circle, notice, square, volume
 
 RING_OF_1001 = [[38.0 + 0.1 * (i % 2), 34.0 + 0.0001 * i] for i in range(1_000)] + [[38.0, 34.0]]
 

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosedError
 
-from tests.server import (
+from tests.support.server import (
     Api,
     Event,
     Server,

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
+from clearline import demo
 from clearline.clock import FixedClock
-from clearline.services import demo
 from tests.api.test_bad_input import refused
 from tests.conftest import IL_RU, Line, add_il_ru, warning
-from tests.theatre import PALMYRA, T4, circle, notice, volume
-from tests.tracks import jet
+from tests.support.theatre import PALMYRA, T4, circle, notice, volume
+from tests.support.tracks import jet
 
 
 @pytest.fixture(autouse=True)

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from starlette.websockets import WebSocketDisconnect
 
+from clearline import demo
 from clearline.clock import FixedClock
 from clearline.model.user import Role
-from clearline.services import demo
 from tests.conftest import IL_RU, Line, add_il_ru, warning
 
 OPEN = "open"

@@ -16,7 +16,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from clearline.cli.main import app
-from tests.server import CLEARLINE, CLIENT_ENV, START_TIMEOUT_S, clean_env, free_port
+from tests.support.server import CLEARLINE, CLIENT_ENV, START_TIMEOUT_S, clean_env, free_port
 
 FIRST_CONFLICT_S = 60
 """The issue's promise: the first conflict within the first minute of play (at 10x)."""

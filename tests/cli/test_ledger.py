@@ -27,19 +27,20 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection
 
+from clearline import demo
 from clearline.api.app import create_app
 from clearline.cli import verifying
 from clearline.clock import FixedClock
 from clearline.model.ledger import TreeHead, b64, unb64
-from clearline.services import demo, ledger, merkle, signing
+from clearline.services.record import ledger, merkle, signing
 from clearline.store import ledger as ledger_store
 from clearline.store.database import create_engine, database_url, migrate
 from clearline.store.schema import ledger_entries, ledger_heads, ledger_subtrees
 from clearline.store.writer import run_now
 from tests.cli.test_main import clearline, refused, said
 from tests.conftest import START, Line, add_il_ru
-from tests.server import Api, demo_line, serve, warning
-from tests.services.test_ledger import every_event_type, il_ru_traffic
+from tests.services.record.test_ledger import every_event_type, il_ru_traffic
+from tests.support.server import Api, demo_line, serve, warning
 
 Records = list[dict[str, Any]]
 FORGED_SALT = bytes(16)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 import subprocess
 import time
 from collections.abc import Iterator
@@ -14,14 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from clearline.api.app import create_app
-from clearline.cli.main import app
 from clearline.store.database import database_url
-from tests.server import (
+from tests.support.cli import clearline, refused, said
+from tests.support.server import (
     CLEARLINE,
-    CLIENT_ENV,
     Api,
     clean_env,
     demo_line,
@@ -33,31 +30,6 @@ from tests.server import (
 BODY = '{"hazard": "air_strike", "location": {"lat": 34.55, "lon": 38.28}, "radius_m": 20000}'
 TAIL_TIMEOUT_S = 20
 EVENT_LINE = re.compile(r"^(\d+) \d{4}-\d\d-\d\dT\S+ (\S+)")
-
-
-def clearline(command: str, *more: str) -> Result:
-    """``clearline COMMAND MORE...`` in this process, as a user with no CLEARLINE_* settings.
-
-    ``command`` is split as a shell would; ``more`` is passed as it is (paths, JSON).
-    """
-    args = [*shlex.split(command), *more]
-    return CliRunner().invoke(app, args, env=dict.fromkeys(CLIENT_ENV))
-
-
-def refused(result: Result, field: str) -> str:
-    """The refusal's one line: on stderr, naming ``field``, exit code not 0, no traceback."""
-    assert result.exit_code != 0, result.output
-    assert isinstance(result.exception, SystemExit), result.exception  # not a crash
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert field in lines[0], lines[0]
-    return lines[0]
-
-
-def said(result: Result) -> str:
-    """What a command that worked printed."""
-    assert result.exit_code == 0, result.output
-    return result.stdout.strip()
 
 
 def whoami(db: Path, token: str) -> dict[str, str]:

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from clearline.cli.main import app
 from tests.cli.test_main import refused
-from tests.server import CLIENT_ENV
-from tests.services.test_replay import CONF, DATA, differences, expected_report
+from tests.services.tactical.test_replay import CONF, DATA, differences, expected_report
+from tests.support.server import CLIENT_ENV
 
 H1 = DATA / "scenarios" / "H1.daa"
 

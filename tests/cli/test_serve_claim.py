@@ -18,10 +18,17 @@ from typer.testing import CliRunner
 
 from clearline.cli.main import app
 from clearline.store.database import create_engine
-from tests.acting import ActsAs
-from tests.claims import take_away
-from tests.server import CLEARLINE, CLIENT_ENV, START_TIMEOUT_S, WAIT_S, clean_env, free_port
-from tests.server import warning as warning_request
+from tests.support.acting import ActsAs
+from tests.support.claims import take_away
+from tests.support.server import (
+    CLEARLINE,
+    CLIENT_ENV,
+    START_TIMEOUT_S,
+    WAIT_S,
+    clean_env,
+    free_port,
+)
+from tests.support.server import warning as warning_request
 
 Tokens = dict[str, dict[str, str]]
 

@@ -21,8 +21,8 @@ from clearline.geo import grid
 from clearline.model.times import both, dtg
 from clearline.model.zone import ZoneIn
 from tests.cli.test_main import refused, said
-from tests.server import CLIENT_ENV, Api, demo_line, serve
-from tests.theatre import PALMYRA, T4, circle, square, volume
+from tests.support.server import CLIENT_ENV, Api, demo_line, serve
+from tests.support.theatre import PALMYRA, T4, circle, square, volume
 
 AGREEMENT = "il-tr-syria"
 HOMS = (36.72, 34.73)
@@ -83,7 +83,7 @@ def rows(table: str) -> dict[str, list[str]]:
 def planned(
     name: str, party: str, geometry: dict[str, Any], kind: str = "uav_flight", **more: Any
 ) -> dict[str, Any]:
-    """A plan's feature: a volume (as ``tests.theatre.volume`` builds it) with id, party, kind."""
+    """A plan's feature: a volume (as ``support.theatre.volume`` builds it) with id, party, kind."""
     properties = volume(geometry, **more)
     return {
         "type": "Feature",

@@ -7,6 +7,8 @@ one browser context per person, so that each keeps its own session cookie.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +21,7 @@ from clearline.model.user import Role
 from clearline.services import accounts
 from clearline.store.database import create_engine, database_url
 from clearline.store.writer import run_now
-from tests.server import Api, Server, Tokens, demo_line, serve
+from tests.support.server import Api, Server, Tokens, demo_line, serve
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,7 +32,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+SCREENSHOTS = Path(
+    os.environ.get("CLEARLINE_SCREENSHOTS") or tempfile.mkdtemp(prefix="clearline-screens-")
+)
+"""Where the console's screenshots go: a folder of their own unless ``make screenshots`` names
+``docs/`` (the README shows them), so that a test run leaves the tracked images as they are."""
 VIEWPORT = {"width": 1400, "height": 850}
 READY_MS = 10_000
 
@@ -117,6 +123,6 @@ def console(tmp_path: Path, browser: Browser) -> Iterator[Console]:
 
 
 def screenshot(page: Page, name: str) -> None:
-    """Save what the page shows as ``docs/<name>.png`` (the README shows them)."""
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=DOCS / f"{name}.png")
+    """Save what the page shows as ``<name>.png`` in ``SCREENSHOTS``."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png")

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.console.conftest import Console, screenshot
-from tests.server import Api, serve, warning
-from tests.theatre import PALMYRA, circle
+from tests.support.server import Api, serve, warning
+from tests.support.theatre import PALMYRA, circle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -1,7 +1,7 @@
 """External cases: the strategic-conflict flight intents of InterUSS (ASTM F3548-21).
 
 Every case of ``shared/data/utm-intents/cases.json`` goes through the planners' what-if check
-(``services.planning.check``) as two volumes of two different parties, with every separation
+(``deconfliction.planning.check``) as two volumes of two different parties, with every separation
 minimum at zero: a conflict is then any intersection in all four dimensions, touching
 included. Each case is run in both placements the data gives: the original one near latitude 0,
 longitude 0 (some 4,000 km from the theatre's centre, where the projection is far from exact)
@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from clearline.model.protocol import Separation
-from clearline.services import planning
+from clearline.services.deconfliction import planning
+from tests.support.shared import shared
 
-# CI clones the repository with shared/ beside it (as for tests/services/test_merkle.py).
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "utm-intents"
+# CI clones the repository with shared/ beside it (as for tests/services/record/test_merkle.py).
+DATA = shared("utm-intents")
 CASES: dict[str, Any] = json.loads((DATA / "cases.json").read_text())
 PLACEMENTS = ["polygon_latlng", "polygon_latlng_palmyra"]
 NO_MINIMA = Separation(horizontal_m=0, vertical_ft=0, time_s=0)

@@ -2,7 +2,7 @@
 TCOA 0), the time each pair enters it, the alert level it raises, and its closest approach.
 
 Expected values are worked out by hand from the volume's definition (DAIDALUS's reference
-encounters are checked end to end in ``tests/services/test_replay.py``).
+encounters are checked end to end in ``tests/services/tactical/test_replay.py``).
 """
 
 from __future__ import annotations

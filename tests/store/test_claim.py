@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from clearline.store.claim import Claim, ClaimLost, ClaimRefused
 from clearline.store.database import create_engine
 from clearline.store.writer import Writer
-from tests.claims import take_away
+from tests.support.claims import take_away
 
 
 @contextlib.contextmanager
