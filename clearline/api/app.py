@@ -69,7 +69,7 @@ def create_app(
         watcher = playing = None
         try:
             await asyncio.to_thread(migrate, engine)
-            await asyncio.to_thread(rt.read_now, rt.conflicts.rebuild)
+            await asyncio.to_thread(rt.read_now, rt.conflict_engine.rebuild)
             rt.writer.start()
             if watch_interval_s is not None:
                 watcher = asyncio.create_task(_watch_forever(rt, watch_interval_s))
@@ -135,9 +135,9 @@ async def watch(rt: Runtime) -> int:
         return (
             len(line_checks.send_due(connection, now))
             + deadlines.run(connection, now)
-            + notice_service.advance(connection, now, rt.conflicts)
+            + notice_service.advance(connection, now, rt.conflict_engine)
             + conflict_service.close_ended(connection, now)
-            + sweep.run(connection, now, rt.pictures, rt.conflicts)
+            + sweep.run(connection, now, rt.pictures, rt.conflict_engine)
         )
 
     return await rt.write(step)
@@ -165,7 +165,11 @@ async def play(rt: Runtime, player: Player) -> int:
         try:
             await rt.write(
                 partial(
-                    player.apply, index=index, now=now, screen=rt.conflicts, pictures=rt.pictures
+                    player.apply,
+                    index=index,
+                    now=now,
+                    conflict_engine=rt.conflict_engine,
+                    pictures=rt.pictures,
                 )
             )
             done += 1

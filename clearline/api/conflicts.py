@@ -109,6 +109,6 @@ async def check(request: CheckRequest, user: PartyUser, rt: CurrentRuntime) -> d
     now = rt.clock.now()
     return await rt.write(
         lambda c: planning.check_filed(
-            c, user, request.plan, request.separation, request.agreement, rt.conflicts, now
+            c, user, request.plan, request.separation, request.agreement, rt.conflict_engine, now
         )
     )

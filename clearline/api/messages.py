@@ -43,7 +43,7 @@ async def send(
 
     def send_and_screen(connection: Connection) -> tuple[Message, bool]:
         return sending.send(
-            connection, user, request, now, idempotency_key, rt.conflicts, rt.pictures
+            connection, user, request, now, idempotency_key, rt.conflict_engine, rt.pictures
         )
 
     (message, created), receipts = await rt.write_sealed(send_and_screen)

@@ -40,7 +40,7 @@ async def file_notice(
     """
     now = rt.clock.now()
     notice, created = await rt.write(
-        lambda c: notices.file(c, user, request, now, idempotency_key, rt.conflicts)
+        lambda c: notices.file(c, user, request, now, idempotency_key, rt.conflict_engine)
     )
     return as_json(notice, 201 if created else 200)
 
@@ -69,11 +69,13 @@ async def amend_notice(
 ) -> Notice:
     """A new version of your notice; conflicts it no longer causes are resolved at once."""
     now = rt.clock.now()
-    return await rt.write(lambda c: notices.amend(c, user, notice_id, request, now, rt.conflicts))
+    return await rt.write(
+        lambda c: notices.amend(c, user, notice_id, request, now, rt.conflict_engine)
+    )
 
 
 @router.post("/{notice_id}/cancel", response_model=Notice)
 async def cancel_notice(notice_id: NoticeId, user: PartyUser, rt: CurrentRuntime) -> Notice:
     """Cancel your notice; its conflicts are resolved."""
     now = rt.clock.now()
-    return await rt.write(lambda c: notices.cancel(c, user, notice_id, now, rt.conflicts))
+    return await rt.write(lambda c: notices.cancel(c, user, notice_id, now, rt.conflict_engine))

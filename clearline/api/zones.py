@@ -39,7 +39,7 @@ async def add_zone(request: ZoneRequest, user: PartyUser, rt: CurrentRuntime) ->
 
     def add(connection: Any) -> Zone:
         agreement_id = notices.agreement_for(connection, user.party, request.agreement)
-        return zones.add_zone(connection, agreement_id, zone, user, now, rt.conflicts)
+        return zones.add_zone(connection, agreement_id, zone, user, now, rt.conflict_engine)
 
     return as_json(await rt.write(add), 201)
 
@@ -55,5 +55,5 @@ async def declare(request: PositionIn, user: PartyUser, rt: CurrentRuntime) -> R
     """Declare a position of your forces, snapped to the protocol's grid square (1 km).
     Other parties' strike, artillery and air-defence notices nearby are screened at once."""
     now = rt.clock.now()
-    position = await rt.write(lambda c: zones.declare(c, user, request, now, rt.conflicts))
+    position = await rt.write(lambda c: zones.declare(c, user, request, now, rt.conflict_engine))
     return as_json(position, 201)

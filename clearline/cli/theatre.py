@@ -180,8 +180,8 @@ def notice_list(
     table = Table("id", "party", "kind", "state", "version", "start", "end", "late")
     for notice in found:
         current = notice["versions"][-1]
-        starts = [_moment(v["start"]) for v in current["volumes"]]
-        ends = [_moment(v["end"]) for v in current["volumes"]]
+        starts = [_parsed(v["start"]) for v in current["volumes"]]
+        ends = [_parsed(v["end"]) for v in current["volumes"]]
         table.add_row(
             *row(
                 str(notice["id"]),
@@ -443,8 +443,8 @@ def position_list(token: Token, url: Url = DEFAULT_URL) -> None:
                 position["name"],
                 position["kind"],
                 position["mgrs"],
-                dtg(_moment(position["valid_from"])),
-                dtg(_moment(until)) if until else "withdrawn",
+                dtg(_parsed(position["valid_from"])),
+                dtg(_parsed(until)) if until else "withdrawn",
             )
         )
     _show(table)
@@ -512,7 +512,7 @@ def conflicts_list(
     now = CLOCK.now()
     table = Table("id", "severity", "source", "parties", "state", "window start", "starts in")
     for conflict in found:
-        start, end = _moment(conflict["window_start"]), _moment(conflict["window_end"])
+        start, end = _parsed(conflict["window_start"]), _parsed(conflict["window_end"])
         table.add_row(
             *row(
                 str(conflict["id"]),
@@ -615,7 +615,7 @@ def _show(table: Table) -> None:
     Console().print(table)
 
 
-def _moment(text: str) -> datetime:
+def _parsed(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 

@@ -485,7 +485,7 @@ class _Turn:
     connection: Connection
     index: int
     now: datetime
-    screen: ConflictEngine
+    conflict_engine: ConflictEngine
     pictures: Pictures
     player: Player
 
@@ -550,7 +550,7 @@ class Player:
         connection: Connection,
         index: int,
         now: datetime,
-        screen: ConflictEngine,
+        conflict_engine: ConflictEngine,
         pictures: Pictures,
     ) -> None:
         """Do step ``index`` at ``now`` as its user. What it creates is remembered under its
@@ -563,7 +563,9 @@ class Player:
         self.tried.add(index)
         if isinstance(step, _Feed):
             self._reported[index] = elapsed
-        created = _ACTIONS[step.do](_Turn(connection, index, now, screen, pictures, self), step)
+        created = _ACTIONS[step.do](
+            _Turn(connection, index, now, conflict_engine, pictures, self), step
+        )
         label = step.id
         if first and label is not None and created is not None:
             self.made[label] = created
@@ -583,20 +585,22 @@ class Player:
 def _do_zone(turn: _Turn, step: ZoneStep) -> int:
     by = turn.user(step.user)
     agreement_id = turn.agreement(by.party if by else None)
-    return zones.add_zone(turn.connection, agreement_id, _zone(step), by, turn.now, turn.screen).id
+    return zones.add_zone(
+        turn.connection, agreement_id, _zone(step), by, turn.now, turn.conflict_engine
+    ).id
 
 
 def _do_position(turn: _Turn, step: PositionStep) -> int:
     user = _someone(turn, step)
     request = _position(step, turn.player.start)
-    return zones.declare(turn.connection, user, request, turn.now, turn.screen).id
+    return zones.declare(turn.connection, user, request, turn.now, turn.conflict_engine).id
 
 
 def _do_notice(turn: _Turn, step: NoticeStep) -> int:
     user = _someone(turn, step)
     request = _notice(step, turn.player.scenario.agreement, turn.player.start)
     key = _key(turn)
-    notice, _ = notices.file(turn.connection, user, request, turn.now, key, turn.screen)
+    notice, _ = notices.file(turn.connection, user, request, turn.now, key, turn.conflict_engine)
     return notice.id
 
 
@@ -604,13 +608,15 @@ def _do_amend(turn: _Turn, step: AmendStep) -> int:
     user = _someone(turn, step)
     notice_id = turn.made(step.notice, "notice")
     request = _amendment(step, turn.player.start)
-    return notices.amend(turn.connection, user, notice_id, request, turn.now, turn.screen).id
+    return notices.amend(
+        turn.connection, user, notice_id, request, turn.now, turn.conflict_engine
+    ).id
 
 
 def _do_cancel(turn: _Turn, step: CancelStep) -> int:
     user = _someone(turn, step)
     notice_id = turn.made(step.notice, "notice")
-    return notices.cancel(turn.connection, user, notice_id, turn.now, turn.screen).id
+    return notices.cancel(turn.connection, user, notice_id, turn.now, turn.conflict_engine).id
 
 
 def _do_message(turn: _Turn, step: MessageStep) -> int:
@@ -623,7 +629,7 @@ def _do_message(turn: _Turn, step: MessageStep) -> int:
         raise invalid("to", "the message it answers has no sending party")
     request = _request(step, to, original.id if original else None, turn.player.start)
     message, _ = sending.send(
-        turn.connection, user, request, turn.now, _key(turn), turn.screen, turn.pictures
+        turn.connection, user, request, turn.now, _key(turn), turn.conflict_engine, turn.pictures
     )
     return message.id
 

@@ -24,3 +24,13 @@ def iso(moment: datetime) -> str:
 
 def both(moment: datetime) -> str:
     return f"{iso(moment)} ({dtg(moment)})"
+
+
+def epoch(moment: datetime) -> float:
+    """Seconds since 1970 UTC: how the indexes and pictures keep time, as plain floats."""
+    return moment.timestamp()
+
+
+def moment(seconds: float) -> datetime:
+    """The UTC time ``seconds`` since 1970: ``epoch`` undone."""
+    return datetime.fromtimestamp(seconds, UTC)

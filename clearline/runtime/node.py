@@ -35,7 +35,7 @@ class Runtime:
     clock: Clock
     key: Ed25519PrivateKey
     bus: Bus = field(default_factory=Bus)
-    conflicts: ConflictEngine = field(default_factory=ConflictEngine)
+    conflict_engine: ConflictEngine = field(default_factory=ConflictEngine)
     """The conflict index of every agreement, kept in memory beside the store."""
     pictures: Pictures = field(default_factory=Pictures)
     """The live tracks of every agreement, kept in memory beside the store."""

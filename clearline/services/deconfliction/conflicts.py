@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection
 
 from clearline.geo.volumes import to_geojson
+from clearline.model import times
 from clearline.model.conflict import Conflict, ConflictState, Involved, Near
 from clearline.model.errors import conflict as refused
 from clearline.model.errors import forbidden, invalid, not_found
@@ -204,7 +205,7 @@ def crossing_check(connection: Connection, agreement_id: str, party: str) -> eng
                 if decision.get("decision") in APPROVALS
             ]
         return any(
-            name == zone.name and engine.epoch(first) <= start and end <= engine.epoch(last)
+            name == zone.name and times.epoch(first) <= start and end <= times.epoch(last)
             for name, first, last in approvals
         )
 
@@ -233,13 +234,13 @@ def _values(clash: engine.Found, theatre: engine.Theatre, now: datetime) -> dict
         "near": {
             side: Near(
                 region=_geojson(part.region, theatre),
-                window_start=engine.moment(part.start),
-                window_end=engine.moment(part.end),
+                window_start=times.moment(part.start),
+                window_end=times.moment(part.end),
             )
             for side, part in zip("ab", clash.near, strict=True)
         },
-        "window_start": engine.moment(clash.start),
-        "window_end": engine.moment(clash.end),
+        "window_start": times.moment(clash.start),
+        "window_end": times.moment(clash.end),
         "severity": engine.severity(clash, now),
         "late_s": clash.b.late_s,
         "updated_at": now,

@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import chain
 from typing import Any
 
@@ -39,6 +39,7 @@ from clearline.geo import grid
 from clearline.geo.index import Minima, Probe, VolumeIndex
 from clearline.geo.projection import Projection, projection
 from clearline.geo.volumes import footprint
+from clearline.model import times
 from clearline.model.conflict import ConflictSource, Involved
 from clearline.model.notice import STRIKE_KINDS, ActivityKind, Notice, Sharing
 from clearline.model.protocol import Protocol
@@ -59,14 +60,6 @@ MOVEMENT = frozenset(
 OWNER_SIDE_DEPTH_M = 1_000_000
 """How far beyond a deconfliction line its owner's side reaches: past any theatre."""
 _FOREVER = (-math.inf, math.inf)
-
-
-def epoch(moment: datetime) -> float:
-    return moment.timestamp()
-
-
-def moment(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
 
 
 @dataclass(frozen=True)
@@ -175,8 +168,8 @@ def build(connection: Connection, agreement_id: str) -> Theatre:
         theatre.index_zone(zone, zone_area(zone, theatre.projection))
     for row in zone_store.positions_of(connection, [agreement_id]):
         square = theatre.projection.to_metres(grid.square(row.mgrs))
-        until = epoch(row.valid_until) if row.valid_until else math.inf
-        theatre.index_position(row.id, row.party, square, epoch(row.valid_from), until)
+        until = times.epoch(row.valid_until) if row.valid_until else math.inf
+        theatre.index_position(row.id, row.party, square, times.epoch(row.valid_from), until)
     return theatre
 
 
@@ -196,7 +189,12 @@ def _load_notices(connection: Connection, theatre: Theatre) -> None:
                 footprints.add(volume["footprint"])
                 start, end = (datetime.fromisoformat(volume[k]) for k in ("start", "end"))
                 bands.append(
-                    (volume["alt_lower_ft"], volume["alt_upper_ft"], epoch(start), epoch(end))
+                    (
+                        volume["alt_lower_ft"],
+                        volume["alt_upper_ft"],
+                        times.epoch(start),
+                        times.epoch(end),
+                    )
                 )
         metres = footprints.metres()
     if keys:
@@ -302,7 +300,9 @@ def probe_of(notice: Notice, projection: Projection, party: str | None = None) -
     shapes = projection.many_to_metres(
         np.array([shape(v.footprint) for v in volumes], dtype=object)
     )
-    bands = [(v.alt_lower_ft, v.alt_upper_ft, epoch(v.start), epoch(v.end)) for v in volumes]
+    bands = [
+        (v.alt_lower_ft, v.alt_upper_ft, times.epoch(v.start), times.epoch(v.end)) for v in volumes
+    ]
     return Probe.of(list(shapes), bands, party)
 
 
@@ -535,7 +535,7 @@ def severity(found: Found, now: datetime) -> Severity:
         score = 2
     else:
         score = 1
-    starts_in = found.start - epoch(now)
+    starts_in = found.start - times.epoch(now)
     score += found.overlap + (starts_in <= 3_600) + (starts_in <= 900) + (found.b.late_s > 0)
     if score >= 6:
         ranked = Severity.CRITICAL

@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 from clearline.geo.index import Minima, Probe
 from clearline.geo.projection import Projection
 from clearline.geo.volumes import to_geojson, volume_footprint
+from clearline.model import times
 from clearline.model.errors import conflict, forbidden, invalid, not_found
 from clearline.model.event import EventType
 from clearline.model.message import Message, MessageType
@@ -41,7 +42,7 @@ def file(
     request: NoticeRequest,
     now: datetime,
     idempotency_key: str,
-    screen: engine.ConflictEngine,
+    conflict_engine: engine.ConflictEngine,
 ) -> tuple[Notice, bool]:
     """File a notice and screen it. Returns it and whether it was created now (False: replay)."""
     _may_file(user)
@@ -54,7 +55,7 @@ def file(
         return _get(connection, previous[0]), False
     agreement_id = agreement_for(connection, user.party, request.agreement)
     protocol = agreement_store.protocol_in_force(connection, agreement_id)
-    theatre = screen.theatre(connection, agreement_id)
+    theatre = conflict_engine.theatre(connection, agreement_id)
     version, probe = _version(
         request.volumes,
         request.sharing,
@@ -87,12 +88,12 @@ def amend(
     notice_id: int,
     request: AmendRequest,
     now: datetime,
-    screen: engine.ConflictEngine,
+    conflict_engine: engine.ConflictEngine,
 ) -> Notice:
     """A new version of a live notice; conflicts it no longer causes are resolved."""
     notice = _own_live(connection, user, notice_id)
     protocol = agreement_store.protocol_in_force(connection, notice.agreement_id)
-    theatre = screen.theatre(connection, notice.agreement_id)
+    theatre = conflict_engine.theatre(connection, notice.agreement_id)
     current = notice.current
     version, probe = _version(
         request.volumes,
@@ -113,10 +114,14 @@ def amend(
 
 
 def cancel(
-    connection: Connection, user: User, notice_id: int, now: datetime, screen: engine.ConflictEngine
+    connection: Connection,
+    user: User,
+    notice_id: int,
+    now: datetime,
+    conflict_engine: engine.ConflictEngine,
 ) -> Notice:
     notice = _own_live(connection, user, notice_id)
-    screen.theatre(connection, notice.agreement_id).drop_notice(notice_id)
+    conflict_engine.theatre(connection, notice.agreement_id).drop_notice(notice_id)
     notice_store.set_state(connection, notice_id, NoticeState.CANCELLED, now)
     notice = _get(connection, notice_id)
     _announce(connection, EventType.NOTICE_CANCELLED, notice, now)
@@ -124,27 +129,27 @@ def cancel(
     return notice
 
 
-def advance(connection: Connection, now: datetime, screen: engine.ConflictEngine) -> int:
+def advance(connection: Connection, now: datetime, conflict_engine: engine.ConflictEngine) -> int:
     """Planned notices whose first volume has started become active; notices whose last
     volume has ended become ended and leave the conflict index."""
     starting, ending = notice_store.due(connection, now)
     for notice in starting:
         _set_state(connection, notice, NoticeState.ACTIVE, now)
     for notice in ending:
-        screen.theatre(connection, notice.agreement_id).drop_notice(notice.id)
+        conflict_engine.theatre(connection, notice.agreement_id).drop_notice(notice.id)
         _set_state(connection, notice, NoticeState.ENDED, now)
     return len(starting) + len(ending)
 
 
 def on_crossing_decision(
-    connection: Connection, message: Message, now: datetime, screen: engine.ConflictEngine
+    connection: Connection, message: Message, now: datetime, conflict_engine: engine.ConflictEngine
 ) -> None:
     """An answered crossing request may clear conflicts: screen the requester's live notices."""
     if message.type is not MessageType.CROSSING_DECISION or message.recipients == ():
         return
     requester = message.recipients[0].party
     protocol = agreement_store.protocol_in_force(connection, message.agreement_id)
-    theatre = screen.theatre(connection, message.agreement_id)
+    theatre = conflict_engine.theatre(connection, message.agreement_id)
     for notice in notice_store.live_of(connection, message.agreement_id, requester):
         probe = engine.probe_of(notice, theatre.projection)
         _screen(connection, theatre, notice, probe, protocol, now)
@@ -284,8 +289,7 @@ def _version(
         late_s=late_s,
     )
     bands = [
-        (v.alt_lower_ft, v.alt_upper_ft, engine.epoch(v.start), engine.epoch(v.end))
-        for v in volumes
+        (v.alt_lower_ft, v.alt_upper_ft, times.epoch(v.start), times.epoch(v.end)) for v in volumes
     ]
     return version, Probe.of(shapes, bands)
 

@@ -27,6 +27,7 @@ from sqlalchemy import Connection
 from clearline.geo.index import Probe
 from clearline.geo.projection import projection
 from clearline.geo.volumes import to_geojson, volume_footprint
+from clearline.model import times
 from clearline.model.agreement import PartyCode
 from clearline.model.errors import invalid, reason_of
 from clearline.model.event import EventType
@@ -92,8 +93,8 @@ def read_plan(collection: Any, protocol: Protocol) -> Plan:
             (
                 volume.alt_lower_ft,
                 volume.alt_upper_ft,
-                engine.epoch(volume.start),
-                engine.epoch(volume.end),
+                times.epoch(volume.start),
+                times.epoch(volume.end),
             )
         )
     if len(set(ids)) != len(ids):
@@ -160,7 +161,7 @@ def check_filed(
     collection: Any,
     separation: Separation | None,
     agreement: str | None,
-    screen: engine.ConflictEngine,
+    conflict_engine: engine.ConflictEngine,
     now: datetime,
 ) -> dict[str, Any]:
     """``check`` for a party of a running line, against its agreement's filed notices, with
@@ -168,7 +169,7 @@ def check_filed(
     and the events it records are one transaction."""
     agreement_id = notices.agreement_for(connection, user.party, agreement)
     protocol = agreement_store.protocol_in_force(connection, agreement_id)
-    theatre = screen.theatre(connection, agreement_id)
+    theatre = conflict_engine.theatre(connection, agreement_id)
     found = check(collection, separation, now, protocol, theatre, user.party)
     answer = found.collection()
     answer["blind"] = _blind(connection, user.party, agreement_id, found.blind, protocol, now)
@@ -267,7 +268,7 @@ def _feature(
             "parties": list(clash.b.parties),
             "severity": engine.severity(clash, now),
             "overlap": clash.overlap,
-            "window_start": engine.moment(clash.start).isoformat(),
-            "window_end": engine.moment(clash.end).isoformat(),
+            "window_start": times.moment(clash.start).isoformat(),
+            "window_end": times.moment(clash.end).isoformat(),
         },
     }

@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from clearline.geo import grid
 from clearline.geo.index import Minima
+from clearline.model import times
 from clearline.model.errors import conflict, forbidden, from_validation, invalid
 from clearline.model.event import EventType
 from clearline.model.user import SENDING_ROLES, Role, User
@@ -32,7 +33,7 @@ def add_zone(
     zone: ZoneIn,
     by: User | None,
     now: datetime,
-    screen: engine.ConflictEngine,
+    conflict_engine: engine.ConflictEngine,
     field: str = "zone",
 ) -> Zone:
     """Add a zone; ``by`` None is the line's administrator (agreed zones, set up at talks)."""
@@ -45,7 +46,7 @@ def add_zone(
         raise invalid(f"{field}.owner", f"{zone.owner} is not a party to {agreement_id}")
     if zone_store.zone_named(connection, agreement_id, zone.name) is not None:
         raise conflict(f"{field}.name", f"a zone named {zone.name!r} exists already")
-    theatre = screen.theatre(connection, agreement_id)
+    theatre = conflict_engine.theatre(connection, agreement_id)
     area = engine.zone_area(zone, theatre.projection, field)
     protocol = agreement_store.protocol_in_force(connection, agreement_id)
     bounds.drawn_in_theatre(zone.geometry.coordinates, protocol, f"{field}.geometry")
@@ -62,7 +63,7 @@ def import_features(
     agreement_id: str,
     collection: dict[str, Any],
     now: datetime,
-    screen: engine.ConflictEngine,
+    conflict_engine: engine.ConflictEngine,
 ) -> list[Zone]:
     """Zones from a GeoJSON FeatureCollection: each feature's properties are a zone's fields."""
     if collection.get("type") != "FeatureCollection" or not isinstance(
@@ -80,7 +81,7 @@ def import_features(
             )
         except ValidationError as exc:
             raise from_validation(exc, field) from exc
-        added.append(add_zone(connection, agreement_id, zone, None, now, screen, field))
+        added.append(add_zone(connection, agreement_id, zone, None, now, conflict_engine, field))
     return added
 
 
@@ -114,7 +115,7 @@ def declare(
     user: User,
     request: PositionIn,
     now: datetime,
-    screen: engine.ConflictEngine,
+    conflict_engine: engine.ConflictEngine,
 ) -> Position:
     """Declare a position of the user's own party, snapped to the protocol's grid square."""
     if user.role not in SENDING_ROLES:
@@ -140,10 +141,10 @@ def declare(
         declared_at=now,
         declared_by=user.id,
     )
-    theatre = screen.theatre(connection, agreement_id)
+    theatre = conflict_engine.theatre(connection, agreement_id)
     square = theatre.projection.to_metres(grid.square(reference))
-    start = engine.epoch(valid_from)
-    end = engine.epoch(request.valid_until) if request.valid_until else math.inf
+    start = times.epoch(valid_from)
+    end = times.epoch(request.valid_until) if request.valid_until else math.inf
     theatre.index_position(position_id, user.party, square, start, end)
     position = position_of(zone_store.get_position(connection, position_id))
     _announce(

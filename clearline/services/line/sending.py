@@ -23,12 +23,12 @@ def send(
     request: hotline.SendRequest,
     now: datetime,
     idempotency_key: str,
-    screen: ConflictEngine,
+    conflict_engine: ConflictEngine,
     pictures: Pictures,
 ) -> tuple[Message, bool]:
     """``hotline.send``, then its consequences if the message is new (not a replay)."""
     message, created = hotline.send(connection, sender, request, now, idempotency_key)
     if created:
-        notices.on_crossing_decision(connection, message, now, screen)
+        notices.on_crossing_decision(connection, message, now, conflict_engine)
         unknowns.on_identification_reply(connection, message, now, pictures)
     return message, created

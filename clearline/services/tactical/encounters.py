@@ -235,7 +235,7 @@ def _record(
         values = {"level": shown, "updated_at": now, **sighting.where(shown)}
         watch.encounter_id = _open(connection, picture, protocol, key, sighting, values, now)
         watch.level = watch.max_level = shown
-        watch.violation_at = _moment(values)
+        watch.violation_at = _violation_at(values)
         return 1
     if shown <= 0:
         _close(connection, picture, watch.encounter_id, now)
@@ -244,12 +244,12 @@ def _record(
     values = {"level": shown, "updated_at": now}
     if sighting is not None:
         values |= sighting.where(shown)
-    if shown == watch.level and not _moved(watch.violation_at, _moment(values)):
+    if shown == watch.level and not _moved(watch.violation_at, _violation_at(values)):
         return 0
     raised = shown > watch.max_level
     watch.max_level = max(watch.max_level, shown)
     if "violation_at" in values:
-        watch.violation_at = _moment(values)
+        watch.violation_at = _violation_at(values)
     track_store.update_encounter(
         connection, watch.encounter_id, max_level=watch.max_level, **values
     )
@@ -262,7 +262,7 @@ def _record(
     return 1
 
 
-def _moment(values: dict[str, object]) -> datetime | None:
+def _violation_at(values: dict[str, object]) -> datetime | None:
     moment = values.get("violation_at")
     return moment if isinstance(moment, datetime) else None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 import numpy as np
@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection
 
 from clearline.geo.projection import Projection, projection
+from clearline.model import times
 from clearline.model.message import Against, ObjectKind
 from clearline.model.track import Track, TrackStatus
 from clearline.model.wellclear import FT_M, KNOT_MS
@@ -189,7 +190,7 @@ class Picture:
             east_kt=east,
             north_kt=north,
             vertical_rate_fpm=vertical,
-            time=_moment(time_s),
+            time=times.moment(time_s),
             accuracy_m=None if np.isnan(accuracy) else accuracy,
             coarse=identity.coarse,
             blind=identity.blind,
@@ -265,7 +266,3 @@ def _resized(array: NDArray[G], capacity: int) -> NDArray[G]:
 
 def _number(value: float | None) -> float:
     return math.nan if value is None else value
-
-
-def _moment(time_s: float) -> datetime:
-    return datetime.fromtimestamp(time_s, UTC)

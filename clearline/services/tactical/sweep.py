@@ -13,13 +13,15 @@ from clearline.services.tactical.picture import Pictures
 from clearline.store import agreements as agreement_store
 
 
-def run(connection: Connection, now: datetime, pictures: Pictures, engine: ConflictEngine) -> int:
+def run(
+    connection: Connection, now: datetime, pictures: Pictures, conflict_engine: ConflictEngine
+) -> int:
     """Encounters changed and identification queries raised, over every agreement."""
     done = 0
     for agreement_id in agreement_store.agreement_ids(connection):
         picture = pictures.of(connection, agreement_id, now.timestamp())
         protocol = agreement_store.protocol_in_force(connection, agreement_id)
-        theatre = engine.theatre(connection, agreement_id)
+        theatre = conflict_engine.theatre(connection, agreement_id)
         done += encounters.screen(connection, picture, protocol, now, theatre)
         done += unknowns.ask(connection, picture, theatre, protocol, now)
     return done
