@@ -21,10 +21,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from clearline import demo
-from clearline.api.app import create_app, watch
+from clearline.api.app import create_app
 from clearline.clock import FixedClock
 from clearline.model.agreement import Party
 from clearline.model.user import Language, Role, User
+from clearline.runtime.loops import watch
 from clearline.services import accounts
 from clearline.services.agreements import create_agreement
 from clearline.store import users as user_store

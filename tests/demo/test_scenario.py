@@ -15,10 +15,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from clearline import demo
-from clearline.api.app import create_app, play
+from clearline.api.app import create_app
 from clearline.clock import FixedClock
 from clearline.demo import scenario as scenarios
 from clearline.model.errors import ClearlineError
+from clearline.runtime.loops import play
 from tests.conftest import Line
 
 STEP_S = 5
