@@ -8,10 +8,9 @@ theatre's centre: a point's distance from the origin there is its true distance 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import shapely
@@ -33,15 +32,21 @@ UNTIL = ("valid_until", "until", "window_end")
 def footprint_in_theatre(shape: BaseGeometry, protocol: Protocol, field: str) -> None:
     """A footprint in the theatre's metres lies wholly within its radius."""
     xy = shapely.get_coordinates(shape)
-    _within(float(np.hypot(xy[:, 0], xy[:, 1]).max()), protocol, field)
+    if not np.hypot(xy[:, 0], xy[:, 1]).max() <= protocol.theatre_radius_m:
+        _refuse(protocol, field)
 
 
 def drawn_in_theatre(coordinates: Any, protocol: Protocol, field: str) -> None:
-    """Every position a zone was drawn with lies in the theatre. Its area may not: the side
-    of a deconfliction line reaches as far as the line's agreement does."""
+    """Every position of GeoJSON ``coordinates`` (a point's, or all a zone was drawn with)
+    lies in the theatre. A zone's area may not: the side of a deconfliction line reaches as
+    far as the line's agreement does."""
     lon, lat = np.array(list(_positions(coordinates)), np.float64).reshape(-1, 2).T
     if outside_theatre(lon, lat, protocol).any():
-        _within(math.inf, protocol, field)
+        _refuse(protocol, field)
+
+
+def point_in_theatre(lat: float, lon: float, protocol: Protocol, field: str) -> None:
+    drawn_in_theatre([lon, lat], protocol, field)
 
 
 def _positions(coordinates: Any) -> Iterator[tuple[float, float]]:
@@ -59,11 +64,6 @@ def outside_theatre(
     """Which of these positions lie outside the theatre (all at once: a batch of 10,000)."""
     x, y = projection(*protocol.theatre_centre).points(lon, lat)
     return ~(np.hypot(x, y) <= protocol.theatre_radius_m)  # NaN, far past the antipode, is out
-
-
-def point_in_theatre(lat: float, lon: float, protocol: Protocol, field: str) -> None:
-    x, y = projection(*protocol.theatre_centre).points(np.array([lon]), np.array([lat]))
-    _within(float(np.hypot(x[0], y[0])), protocol, field)
 
 
 def notice_start(start: datetime, protocol: Protocol, now: datetime, field: str) -> None:
@@ -94,13 +94,12 @@ def _reported(moment: datetime, protocol: Protocol, now: datetime, field: str) -
         raise invalid(field, f"is older than the protocol accepts ({_days(protocol.report_age_s)})")
 
 
-def _within(distance_m: float, protocol: Protocol, field: str) -> None:
-    if not distance_m <= protocol.theatre_radius_m:
-        raise invalid(
-            field,
-            f"outside the agreement's theatre: it reaches {protocol.theatre_radius_m / 1_000:g} "
-            f"km from its centre {protocol.theatre_centre}",
-        )
+def _refuse(protocol: Protocol, field: str) -> NoReturn:
+    raise invalid(
+        field,
+        f"outside the agreement's theatre: it reaches {protocol.theatre_radius_m / 1_000:g} "
+        f"km from its centre {protocol.theatre_centre}",
+    )
 
 
 def _days(seconds: int) -> str:
