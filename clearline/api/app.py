@@ -12,21 +12,20 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from clearline.api import (
+from clearline.api import console, errors, session
+from clearline.api.routes import (
     conflicts,
-    console,
-    errors,
     events,
     ledger,
     lines,
     messages,
     notices,
-    session,
     tracks,
     zones,
 )
 from clearline.clock import Clock, SystemClock
-from clearline.demo.scenario import Player, Scenario
+from clearline.demo.player import Player
+from clearline.demo.scenario import Scenario
 from clearline.runtime.loops import play_forever, watch_forever
 from clearline.runtime.node import Runtime
 from clearline.store.claim import ClaimLost
@@ -90,16 +89,8 @@ def create_app(
     app.state.player = player
     errors.install(app)
     app.add_exception_handler(ClaimLost, _claim_lost)  # type: ignore[arg-type]
-    app.include_router(messages.router)
-    app.include_router(lines.router)
-    app.include_router(events.router)
-    app.include_router(ledger.router)
-    app.include_router(notices.router)
-    app.include_router(conflicts.router)
-    app.include_router(zones.router)
-    app.include_router(tracks.router)
-
-    app.include_router(session.router)
+    for resource in (messages, lines, events, ledger, notices, conflicts, zones, tracks, session):
+        app.include_router(resource.router)
     console.install(app)
 
     @app.get("/healthz", tags=["health"])

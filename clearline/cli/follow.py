@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 import websockets
 
-from clearline.api.events import UNAUTHORISED
+from clearline.api.routes.events import UNAUTHORISED
 from clearline.cli.client import fail
 from clearline.cli.printable import printable
 

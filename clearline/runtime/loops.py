@@ -11,7 +11,7 @@ from functools import partial
 
 from sqlalchemy import Connection
 
-from clearline.demo.scenario import Player
+from clearline.demo.player import Player
 from clearline.model.errors import ClearlineError
 from clearline.runtime.node import Runtime
 from clearline.services.deconfliction import conflicts as conflict_service

@@ -1,0 +1,278 @@
+"""A scenario's steps, and what each sends to the line: a zone, a position, a notice, an
+amendment, a message or a batch of track reports, built from the file's relative times
+(``NAME_s``, seconds from the start of play) by the same models the API takes, so that a step
+the line would refuse is refused when the file is loaded."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from clearline.model.errors import from_validation, invalid
+from clearline.model.message import BODY_MODELS, MessageType, ObjectKind, Precedence
+from clearline.model.notice import ActivityKind, AmendRequest, NoticeRequest, Sharing
+from clearline.model.track import TrackBatch, TrackReport
+from clearline.model.wellclear import KNOT_MS
+from clearline.model.zone import PositionIn, PositionKind, ZoneIn
+from clearline.services.line.hotline import SendRequest
+
+TIME_FIELDS = frozenset(
+    {
+        "start",
+        "end",
+        "observed_at",
+        "occurred_at",
+        "window_start",
+        "window_end",
+        "valid_from",
+        "valid_until",
+        "until",
+    }
+)
+"""Times the line takes as absolute; a file gives each as ``NAME_s``, seconds from the start."""
+REFERENCE = datetime(2000, 1, 1, tzinfo=UTC)
+"""A start of play to check a file's steps against when it is loaded."""
+METRES_PER_DEGREE = 111_320.0
+
+
+class BaseStep(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    at_s: float = Field(ge=0, description="When, in seconds from the start of play.")
+    user: str = Field(alias="as", min_length=1, description="The user who does it, by name.")
+    id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="A label later steps refer to."
+    )
+
+
+class ZoneStep(BaseStep):
+    """A zone, as a GeoJSON Feature whose properties are the zone's fields (``clearline zone
+    import`` reads the same); without ``as``, a zone agreed by all, set up at talks."""
+
+    do: Literal["zone"]
+    user: str | None = Field(default=None, alias="as")  # type: ignore[assignment]
+    feature: dict[str, Any]
+
+
+class PositionStep(BaseStep):
+    """A declared position of the user's party."""
+
+    do: Literal["position"]
+    name: str
+    kind: PositionKind
+    lat: float | None = None
+    lon: float | None = None
+    mgrs: str | None = None
+    valid_until_s: float | None = None
+
+
+class NoticeStep(BaseStep):
+    """A notice filed; its volumes' windows as ``start_s`` and ``end_s``."""
+
+    do: Literal["notice"]
+    kind: ActivityKind
+    volumes: list[dict[str, Any]] = Field(min_length=1)
+    sharing: Sharing = Sharing.SHARED
+    free_text: str | None = None
+
+
+class AmendStep(BaseStep):
+    """A new version of the notice an earlier step (``notice``, its id) filed."""
+
+    do: Literal["amend"]
+    notice: str
+    volumes: list[dict[str, Any]] = Field(min_length=1)
+    sharing: Sharing | None = None
+    free_text: str | None = None
+
+
+class CancelStep(BaseStep):
+    do: Literal["cancel"]
+    notice: str
+
+
+class MessageStep(BaseStep):
+    """A message on the line. A reply names the step it answers in ``reply_to``: a message
+    step, or an ``unknown`` step for the identification query the line raised about it; it
+    goes to the sender of what it answers unless ``to`` says otherwise."""
+
+    do: Literal["message"]
+    type: MessageType
+    precedence: Precedence
+    to: str | None = None
+    body: dict[str, Any] = Field(default_factory=dict)
+    free_text: str | None = None
+    reply_to: str | None = None
+
+
+class AckStep(BaseStep):
+    """An acknowledgement: of the message an earlier step sent (``message``), or of the newest
+    unacknowledged message of a type in the user's inbox (``latest``: line checks, alerts)."""
+
+    do: Literal["ack"]
+    message: str | None = None
+    latest: MessageType | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Self:
+        if (self.message is None) == (self.latest is None):
+            raise ValueError("give message (a step's id) or latest (a message type), not both")
+        return self
+
+
+class Asset(BaseModel):
+    """Something a feed reports: where it is at the step's time, and how it moves on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    track_id: str
+    kind: ObjectKind
+    lat: float
+    lon: float
+    alt_ft: float
+    ground_speed_kt: float = Field(default=0, ge=0)
+    track_deg: float = Field(default=0, ge=0, lt=360)
+    vertical_rate_fpm: float = 0
+    share_with: list[str] | None = None
+    coarse: bool = False
+
+
+class FeedStep(BaseStep):
+    for_s: float = Field(
+        default=0, ge=0, description="Report again every every_s for this long; 0: once."
+    )
+    every_s: float = Field(default=5, gt=0)
+
+    def assets(self) -> list[Asset]:
+        raise NotImplementedError
+
+
+class TracksStep(FeedStep):
+    """A feed of the user's party's command system: its assets, flown straight on."""
+
+    do: Literal["tracks"]
+    reports: list[Asset] = Field(min_length=1)
+
+    def assets(self) -> list[Asset]:
+        return self.reports
+
+
+class UnknownStep(FeedStep):
+    """An object the user's party's sensors see and nobody has claimed: near another party's
+    forces, the line asks that party "is this yours?" by itself."""
+
+    do: Literal["unknown"]
+    track_id: str
+    lat: float
+    lon: float
+    alt_ft: float
+    ground_speed_kt: float = Field(default=0, ge=0)
+    track_deg: float = Field(default=0, ge=0, lt=360)
+
+    def assets(self) -> list[Asset]:
+        fields = self.model_dump(include={"track_id", "lat", "lon", "alt_ft", "track_deg"})
+        speed = self.ground_speed_kt
+        return [Asset(kind=ObjectKind.UNKNOWN_OBJECT, ground_speed_kt=speed, **fields)]
+
+
+Step = Annotated[
+    ZoneStep
+    | PositionStep
+    | NoticeStep
+    | AmendStep
+    | CancelStep
+    | MessageStep
+    | AckStep
+    | TracksStep
+    | UnknownStep,
+    Field(discriminator="do"),
+]
+ACTIONS = ("zone", "position", "notice", "amend", "cancel", "message", "ack", "tracks", "unknown")
+
+
+def absolute(value: Any, start: datetime) -> Any:
+    """``value`` with every ``NAME_s`` of a time the line takes as ``NAME``, an ISO time."""
+    if isinstance(value, list):
+        return [absolute(item, start) for item in value]
+    if not isinstance(value, dict):
+        return value
+    converted = {}
+    for key, item in value.items():
+        name = key.removesuffix("_s")
+        if key.endswith("_s") and name in TIME_FIELDS and isinstance(item, int | float):
+            converted[name] = (start + timedelta(seconds=item)).isoformat()
+        else:
+            converted[key] = absolute(item, start)
+    return converted
+
+
+def zone_request(step: ZoneStep) -> ZoneIn:
+    feature = step.feature
+    properties = feature.get("properties")
+    if feature.get("type") != "Feature" or not isinstance(properties, dict):
+        raise invalid("feature", "must be a GeoJSON Feature with properties")
+    return ZoneIn.model_validate({**properties, "geometry": feature.get("geometry")})
+
+
+def position_request(step: PositionStep, start: datetime) -> PositionIn:
+    fields = step.model_dump(
+        include={"name", "kind", "lat", "lon", "mgrs", "valid_until_s"}, exclude_none=True
+    )
+    return PositionIn.model_validate(absolute(fields, start))
+
+
+def notice_request(step: NoticeStep, agreement: str | None, start: datetime) -> NoticeRequest:
+    fields = step.model_dump(include={"kind", "volumes", "sharing", "free_text"})
+    return NoticeRequest.model_validate({**absolute(fields, start), "agreement": agreement})
+
+
+def amend_request(step: AmendStep, start: datetime) -> AmendRequest:
+    fields = step.model_dump(include={"volumes", "sharing", "free_text"})
+    return AmendRequest.model_validate(absolute(fields, start))
+
+
+def message_request(
+    step: MessageStep, to: str, in_reply_to: int | None, start: datetime
+) -> SendRequest:
+    body = absolute(step.body, start)
+    try:
+        BODY_MODELS[step.type].model_validate(body)
+    except ValidationError as exc:
+        raise from_validation(exc, "body") from exc
+    request = {
+        "to": to,
+        "type": step.type,
+        "precedence": step.precedence,
+        "body": body,
+        "free_text": step.free_text,
+        "in_reply_to": in_reply_to,
+    }
+    return SendRequest.model_validate(request)
+
+
+def feed_batch(
+    step: FeedStep, agreement: str | None, start: datetime, elapsed: float
+) -> TrackBatch:
+    """The feed's assets as reported ``elapsed`` seconds into play, flown straight on from
+    where the file puts them at the step's time (flat earth: fine over a few minutes)."""
+    when = start + timedelta(seconds=elapsed)
+    flown = elapsed - step.at_s
+    reports = [_report(asset, when, flown) for asset in step.assets()]
+    return TrackBatch(agreement=agreement, reports=reports)
+
+
+def _report(asset: Asset, when: datetime, flown_s: float) -> TrackReport:
+    angle = math.radians(asset.track_deg)
+    metres = asset.ground_speed_kt * KNOT_MS * flown_s
+    lat = asset.lat + metres * math.cos(angle) / METRES_PER_DEGREE
+    lon = asset.lon + metres * math.sin(angle) / (
+        METRES_PER_DEGREE * math.cos(math.radians(asset.lat))
+    )
+    alt_ft = asset.alt_ft + asset.vertical_rate_fpm * flown_s / 60
+    fields = asset.model_dump(exclude={"lat", "lon", "alt_ft"})
+    return TrackReport.model_validate(
+        {**fields, "lat": lat, "lon": lon, "alt_ft": alt_ft, "time": when}
+    )
