@@ -12,16 +12,16 @@ What it measures, in-process, for each size N of ``--sizes`` (10,000 and 100,000
   Every volume goes through ``deconfliction.notices._version``, as a filed one does: footprints in
   metres (circles and corridor ends with 4 × 64 sides) and GeoJSON in degrees for the store.
 * rebuild, in memory: ``VolumeIndex.load`` (which builds the STRtree) of the N prepared
-  footprints into a fresh ``Theatre``, median of three.
+  footprints into a fresh ``AgreementIndex``, median of three.
 * rebuild from the store: the notices are written to a fresh SQLite store (WAL, synchronous=
   FULL, migrated, with the demo agreement) by ``store.notices.insert`` in one transaction and
-  checkpointed; then ``engine.build``, what a start does, is timed on a new connection, and so
+  checkpointed; then ``index.build``, what a start does, is timed on a new connection, and so
   is reading the rows alone (``store.notices.live_volumes``, JSON decoded), apart. The page
   cache is warm: the store was just written. The theatre it builds must find, for the first
   ``--baseline`` new notices, exactly the volume pairs the in-memory one finds (checked).
 * screening: ``--notices`` new notices (same distributions) are filed one by one into the
-  in-memory theatre as ``deconfliction.notices._screen`` does: ``Theatre.index_notice`` then
-  ``engine.screen``, both timed, after 20 untimed screens. Median, p99 and max per notice,
+  in-memory theatre as ``deconfliction.notices._screen`` does: ``AgreementIndex.index_notice`` then
+  ``screening.screen``, both timed, after 20 untimed screens. Median, p99 and max per notice,
   and the conflicts found (counterparts; volume pairs within the minima).
 * baseline: for ``--baseline`` of those notices, spread over the run, the same search done as
   a plain Python loop over every live volume (party, vertical gap, time gap, then
@@ -31,7 +31,7 @@ What it measures, in-process, for each size N of ``--sizes`` (10,000 and 100,000
   the same notices (the same search), and loop over the whole screen, which also indexes the
   notice and works out each clash's region and window.
 * with the store: ``--with-store`` notices filed by ``deconfliction.notices.file`` through
-  ``store.writer.run_now`` on the store built above (its theatre from ``engine.build``): what
+  ``store.writer.run_now`` on the store built above (its theatre from ``index.build``): what
   a client waits for, less HTTP and the server writer's group commit and ledger seal. Each is
   its own transaction, with its conflicts recorded, alerts queued on the line, and a commit
   to disk; the first 5 are not timed.
@@ -98,7 +98,7 @@ from clearline.model.notice import ActivityKind, NoticeRequest, NoticeVersion, S
 from clearline.model.protocol import Protocol
 from clearline.model.user import User
 from clearline.model.volume import VolumeIn
-from clearline.services.deconfliction import engine, notices
+from clearline.services.deconfliction import engine, index, notices, screening
 from clearline.services.deconfliction.notices import _version
 from clearline.store import database
 from clearline.store import notices as notice_store
@@ -202,8 +202,8 @@ class Filed:
     probe: Probe
 
     @property
-    def facts(self) -> engine.NoticeFacts:
-        return engine.NoticeFacts(self.party, self.kind, 1, self.sharing, self.late_s)
+    def facts(self) -> index.NoticeFacts:
+        return index.NoticeFacts(self.party, self.kind, 1, self.sharing, self.late_s)
 
 
 @dataclass
@@ -264,12 +264,12 @@ def stacked(filed: list[Filed]) -> tuple[np.ndarray, list[str | None], Probe]:
     return keys, parties, Probe(column("footprints"), lower, upper, start, end)
 
 
-def empty_theatre(protocol: Protocol) -> engine.Theatre:
-    return engine.Theatre(demo.AGREEMENT_ID, PARTIES, projection(*protocol.theatre_centre))
+def empty_theatre(protocol: Protocol) -> index.AgreementIndex:
+    return index.AgreementIndex(demo.AGREEMENT_ID, PARTIES, projection(*protocol.theatre_centre))
 
 
-def load_in_memory(filed: list[Filed], protocol: Protocol) -> tuple[engine.Theatre, float]:
-    """A theatre bulk-loaded from the prepared footprints, as ``engine._load_notices`` ends,
+def load_in_memory(filed: list[Filed], protocol: Protocol) -> tuple[index.AgreementIndex, float]:
+    """A theatre bulk-loaded from the prepared footprints, as ``index._load_notices`` ends,
     ``REPEATS`` times; the last one, and the median seconds."""
     keys, parties, probe = stacked(filed)
     seconds = []
@@ -305,12 +305,12 @@ def write_notices(store: Store, drawn: list[Drawn]) -> float:
     return time.perf_counter() - t0
 
 
-def rebuild_from_store(store: Store) -> tuple[engine.Theatre, float, float]:
-    """``engine.build`` on a new connection, and reading the live rows alone: the theatre, and
+def rebuild_from_store(store: Store) -> tuple[index.AgreementIndex, float, float]:
+    """``index.build`` on a new connection, and reading the live rows alone: the theatre, and
     both times in seconds."""
     with quiet_heap(), store.engine.connect() as connection:
         t0 = time.perf_counter()
-        theatre = engine.build(connection, demo.AGREEMENT_ID)
+        theatre = index.build(connection, demo.AGREEMENT_ID)
         build_s = time.perf_counter() - t0
         t0 = time.perf_counter()
         for _ in notice_store.live_volumes(connection, demo.AGREEMENT_ID):
@@ -325,7 +325,7 @@ def conflicts_on_record(connection: Connection) -> int:
 
 
 def file_with_store(
-    store: Store, theatre: engine.Theatre, new: list[Drawn]
+    store: Store, theatre: index.AgreementIndex, new: list[Drawn]
 ) -> tuple[Latency, float]:
     """Each notice filed by ``deconfliction.notices.file`` in its own transaction, on the theatre
     the store was rebuilt into: the time per notice (the first few untimed: they compile the
@@ -400,14 +400,14 @@ def loop_pairs(live: list[Entry], probe: Probe, party: str, minima: Minima) -> l
     return sorted(found)
 
 
-def index_pairs(theatre: engine.Theatre, filed: Filed, minima: Minima) -> list[Pair]:
+def index_pairs(theatre: index.AgreementIndex, filed: Filed, minima: Minima) -> list[Pair]:
     """The same search by ``VolumeIndex.query``; sorted."""
     q, rows = theatre.notices.query(replace(filed.probe, party=filed.party), minima)
     return sorted(zip(q.tolist(), theatre.notices.key(rows).tolist(), strict=True))
 
 
 def minima_of(protocol: Protocol) -> Minima:
-    """The separation minima as ``engine.screen`` uses them between notices."""
+    """The separation minima as ``screening.screen`` uses them between notices."""
     separation = protocol.separation
     return Minima(separation.horizontal_m, separation.vertical_ft, separation.time_s)
 
@@ -417,7 +417,9 @@ def no_crossing(_zone: Any, _start: float, _end: float) -> bool:
     return False
 
 
-def same_pairs(a: engine.Theatre, b: engine.Theatre, new: list[Filed], minima: Minima) -> int:
+def same_pairs(
+    a: index.AgreementIndex, b: index.AgreementIndex, new: list[Filed], minima: Minima
+) -> int:
     """Check that two theatres find the same volume pairs for ``new``; how many they found."""
     found = 0
     for n, filed in enumerate(new):
@@ -438,7 +440,7 @@ class Screening:
 
 
 def screen_new(
-    theatre: engine.Theatre,
+    theatre: index.AgreementIndex,
     live: list[Entry],
     new: list[Filed],
     protocol: Protocol,
@@ -449,7 +451,7 @@ def screen_new(
     notices in ``sample`` (their positions in ``new``)."""
     first_id = max(theatre.notice_facts) + 1
     for n, filed in enumerate(new[:WARM_UP]):
-        engine.screen(theatre, first_id + n, filed.facts, filed.probe, protocol, no_crossing)
+        screening.screen(theatre, first_id + n, filed.facts, filed.probe, protocol, no_crossing)
     result = Screening()
     with quiet_heap():
         for n, filed in enumerate(new):
@@ -458,7 +460,7 @@ def screen_new(
 
 
 def screen_one(
-    theatre: engine.Theatre,
+    theatre: index.AgreementIndex,
     live: list[Entry],
     filed: Filed,
     notice_id: int,
@@ -471,7 +473,7 @@ def screen_one(
     facts = filed.facts
     t0 = time.perf_counter()
     theatre.index_notice(notice_id, facts, filed.probe)
-    found = engine.screen(theatre, notice_id, facts, filed.probe, protocol, no_crossing)
+    found = screening.screen(theatre, notice_id, facts, filed.probe, protocol, no_crossing)
     result.seconds.append(time.perf_counter() - t0)
     result.counterparts.append(len(found))
     live.extend(entries(notice_id, filed))

@@ -119,7 +119,7 @@ from clearline.model.message import ObjectKind
 from clearline.model.protocol import Protocol
 from clearline.model.track import TrackBatch
 from clearline.model.wellclear import FT_M, KNOT_MS, WellClear
-from clearline.services.deconfliction import engine
+from clearline.services.deconfliction import engine, index
 from clearline.services.tactical import encounters, intrusions, tracks
 from clearline.services.tactical.picture import COLUMNS, Picture, Pictures
 from clearline.store import agreements as agreement_store
@@ -276,7 +276,7 @@ class Line:
     ids: NDArray[np.int64]
     """The picture's track id of each of ``traffic``'s tracks."""
     conflicts: engine.ConflictEngine
-    theatre: engine.Theatre
+    theatre: index.AgreementIndex
     """The agreement's theatre as the conflict engine holds it (the bench files no notices,
     zones or positions: its indexes are empty)."""
     protocol: Protocol
@@ -297,7 +297,7 @@ class Line:
         theatre if ``pairs_only``)."""
         if self.pairs_only:
             return encounters.screen(connection, self.picture, self.protocol, now)
-        theatre = self.conflicts.theatre(connection, AGREEMENT)
+        theatre = self.conflicts.index(connection, AGREEMENT)
         return encounters.screen(connection, self.picture, self.protocol, now, theatre)
 
 
@@ -608,8 +608,8 @@ def open_line(store: Store, traffic: Traffic, pictures: Pictures, pairs_only: bo
     (picture,) = pictures.built()
     conflicts = engine.ConflictEngine()
 
-    def read(connection: Connection) -> tuple[engine.Theatre, Protocol]:
-        theatre = conflicts.theatre(connection, AGREEMENT)
+    def read(connection: Connection) -> tuple[index.AgreementIndex, Protocol]:
+        theatre = conflicts.index(connection, AGREEMENT)
         return theatre, agreement_store.protocol_in_force(connection, AGREEMENT)
 
     theatre, protocol = run_now(store.engine, read)

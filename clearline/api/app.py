@@ -21,12 +21,14 @@ from clearline.api.routes import (
     messages,
     notices,
     tracks,
+    webhooks,
     zones,
 )
 from clearline.clock import Clock, SystemClock
+from clearline.demo.life import Life
 from clearline.demo.player import Player
 from clearline.demo.scenario import Scenario
-from clearline.runtime.loops import play_forever, watch_forever
+from clearline.runtime.loops import page_forever, play_forever, watch_forever
 from clearline.runtime.node import Runtime
 from clearline.store.claim import ClaimLost
 from clearline.store.database import create_engine, migrate
@@ -41,13 +43,15 @@ def create_app(
     watch_interval_s: float | None = WATCH_INTERVAL_S,
     key: Ed25519PrivateKey | None = None,
     scenario: Scenario | None = None,
+    shift_seed: int | None = None,
 ) -> FastAPI:
     """The line, on the store at ``database_url``, signing its ledger with ``key``.
 
     ``watch_interval_s`` is how often (in real seconds) deadlines and line checks are looked
     at; ``None`` leaves that to the caller (tests step it with ``watch``). Without ``key`` a
     throw-away one is made: fine for tests, useless for receipts anyone keeps. A ``scenario``
-    is played from now on the clock, beside the watch (``play``).
+    is played from now on the clock, beside the watch (``play``); with a ``shift_seed``, a
+    simulated shift takes over where its script runs out (``live``, ``demo.life``).
     """
     engine = create_engine(database_url)
     rt = Runtime(
@@ -55,22 +59,24 @@ def create_app(
     )
 
     player = Player(scenario, rt.clock.now()) if scenario is not None else None
+    life = Life.after(player, shift_seed) if player and shift_seed is not None else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(rt.claim.take)  # first: a second node must not even migrate
-        watcher = playing = None
+        watcher = playing = paging = None
         try:
             await asyncio.to_thread(migrate, engine)
             await asyncio.to_thread(rt.read_now, rt.conflict_engine.rebuild)
             rt.writer.start()
             if watch_interval_s is not None:
                 watcher = asyncio.create_task(watch_forever(rt, watch_interval_s))
+                paging = asyncio.create_task(page_forever(rt, watch_interval_s))
             if player is not None and watch_interval_s is not None:
-                playing = asyncio.create_task(play_forever(rt, player))
+                playing = asyncio.create_task(play_forever(rt, player, life))
             yield
         finally:
-            for task in (watcher, playing):
+            for task in (watcher, playing, paging):
                 if task is not None:
                     task.cancel()
                     await asyncio.gather(task, return_exceptions=True)
@@ -87,9 +93,21 @@ def create_app(
     )
     app.state.runtime = rt
     app.state.player = player
+    app.state.life = life
     errors.install(app)
     app.add_exception_handler(ClaimLost, _claim_lost)  # type: ignore[arg-type]
-    for resource in (messages, lines, events, ledger, notices, conflicts, zones, tracks, session):
+    for resource in (
+        messages,
+        lines,
+        events,
+        ledger,
+        notices,
+        conflicts,
+        zones,
+        tracks,
+        webhooks,
+        session,
+    ):
         app.include_router(resource.router)
     console.install(app)
 

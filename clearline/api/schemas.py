@@ -13,9 +13,10 @@ from clearline.model.fields import Text
 from clearline.model.ledger import Receipt
 from clearline.model.line import Line
 from clearline.model.message import DeliveryState, Message, Recipient
+from clearline.model.pending import PendingItem
 from clearline.model.times import dtg
 from clearline.model.user import Language, Role, User
-from clearline.services.line import hotline
+from clearline.services.line import visibility
 from clearline.services.line.figures import LineFigures
 from clearline.services.line.rendering import Rendering, render
 
@@ -96,27 +97,19 @@ def message_out(
     language: Language | None = None,
     receipts: list[Receipt] | None = None,
 ) -> MessageOut:
-    seen = hotline.view(message, reader.party)
+    """The message as ``reader`` may see it (``visibility.view``), field for field, and what is
+    worked out for them beside it."""
+    seen = visibility.view(message, reader.party)
     own = seen.recipient(reader.party)
-    return MessageOut(
-        id=seen.id,
-        agreement_id=seen.agreement_id,
-        line_id=seen.line_id,
-        sender_party=seen.sender_party,
-        sender_user=seen.sender_user,
-        to=[r.party for r in message.recipients],
-        type=seen.type,
-        precedence=seen.precedence,
-        body=seen.body,
-        free_text=seen.free_text,
-        in_reply_to=seen.in_reply_to,
-        created_at=seen.created_at,
-        created_dtg=dtg(seen.created_at),
-        line_suspended=seen.line_suspended,
-        state=own.state if own else None,
-        recipients=list(seen.recipients),
-        rendered=render(seen, language or reader.language),
-        receipt=receipts[0] if receipts else None,
+    return MessageOut.model_validate(
+        {
+            **dict(seen),
+            "to": [r.party for r in message.recipients],
+            "created_dtg": dtg(seen.created_at),
+            "state": own.state if own else None,
+            "rendered": render(seen, language or reader.language),
+            "receipt": receipts[0] if receipts else None,
+        }
     )
 
 
@@ -124,7 +117,7 @@ def _for_mediator(payload: dict[str, Any]) -> dict[str, Any]:
     """A line event as a mediator reads it: the line's state, not why or by whom."""
     shown = {key: value for key, value in payload.items() if key != "user"}
     if "line" in payload:
-        line = hotline.for_mediator(Line.model_validate(payload["line"]))
+        line = visibility.for_mediator(Line.model_validate(payload["line"]))
         shown["line"] = line.model_dump(mode="json")
     return shown
 
@@ -153,3 +146,25 @@ def present(events: list[Event], reader: User) -> tuple[list[EventOut], list[Mes
             )
         )
     return shown, arrived
+
+
+class PendingItemOut(PendingItem):
+    message: MessageOut  # type: ignore[assignment]
+
+
+class PendingList(BaseModel):
+    items: list[PendingItemOut] = Field(description="Most urgent first, as the console shows.")
+    total: int = Field(description="Items pending in all, however many the limit shows.")
+    messages: int = Field(description="Messages pending in all, counting those folded.")
+
+
+def pending_list(
+    items: list[PendingItem], reader: User, limit: int, language: Language | None = None
+) -> PendingList:
+    shown = [
+        PendingItemOut.model_validate(
+            {**dict(item), "message": message_out(item.message, reader, language)}
+        )
+        for item in items[:limit]
+    ]
+    return PendingList(items=shown, total=len(items), messages=sum(i.count for i in items))

@@ -1,7 +1,12 @@
-"""Talking to a running line over HTTP, with one readable line on any refusal."""
+"""Talking to a running line over HTTP, with one readable line on any refusal.
+
+Every command that calls a line goes through ``request``: one place that sends the token, sets
+the timeout and turns the API's refusal (``field``, ``reason``) into the CLI's one line.
+"""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, NoReturn
 
 import httpx
@@ -10,6 +15,8 @@ import typer
 URL_HELP = "Base URL of the line (env CLEARLINE_URL)."
 TOKEN_HELP = "Your bearer token (env CLEARLINE_TOKEN)."
 DEFAULT_URL = "http://127.0.0.1:8000"
+LIMIT = 1_000
+"""The most the API lists at once."""
 
 
 def fail(message: str) -> NoReturn:
@@ -36,3 +43,14 @@ def request(method: str, url: str, token: str, path: str, **kwargs: Any) -> Any:
         except ValueError:
             fail(f"HTTP {response.status_code}: {response.text[:200]}")
     return response.json()
+
+
+def once(key: str | None) -> dict[str, str]:
+    """The Idempotency-Key header of a write: a retry with the same key is the same write; a
+    fresh key when none is given, so that one command is one write."""
+    return {"Idempotency-Key": key or str(uuid.uuid4())}
+
+
+def without_none(values: dict[str, Any]) -> dict[str, Any]:
+    """Absent, not null: the API's defaults (and its errors) are about what was left out."""
+    return {k: v for k, v in values.items() if v is not None}

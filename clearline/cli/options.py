@@ -1,11 +1,14 @@
-"""What every command shares: the common options, the CLI's clock, and admin access to the store.
+"""What every command shares: the common options, the CLI's clock, the JSON files commands
+read, and admin access to the store.
 
-Admin commands work on the store directly (set-up, export); what they record is sealed into the
-ledger with the line's key like any write of the server, so the record has no gap.
+Commands on the node's database work on the store directly (set-up, export); what they record
+is sealed into the ledger with the line's key like any write of the server, so the record has
+no gap.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,8 +19,9 @@ from sqlalchemy.engine import Engine
 
 from clearline.cli.client import TOKEN_HELP, URL_HELP, fail
 from clearline.clock import SystemClock
-from clearline.model.errors import ClearlineError
+from clearline.model.errors import ClearlineError, invalid
 from clearline.services.record import ledger, signing
+from clearline.store import agreements as agreement_store
 from clearline.store.database import create_engine, database_url, migrate, sqlite_path
 from clearline.store.writer import run_now
 
@@ -34,6 +38,13 @@ KeyFile = Annotated[
 ]
 Url = Annotated[str, typer.Option("--url", envvar="CLEARLINE_URL", help=URL_HELP)]
 Token = Annotated[str, typer.Option("--token", envvar="CLEARLINE_TOKEN", help=TOKEN_HELP)]
+InAgreement = Annotated[
+    str | None,
+    typer.Option("--agreement", help="Needed only where your party is in several agreements."),
+]
+IdempotencyKey = Annotated[
+    str | None, typer.Option("--key", help="Idempotency key; a fresh one by default.")
+]
 CLOCK = SystemClock()
 
 
@@ -70,3 +81,19 @@ def beside_database(db: str | None) -> Path:
 
 def key_path(db: str | None, key: str | None) -> Path:
     return Path(key or os.environ.get("CLEARLINE_KEY") or beside_database(db) / "line.key")
+
+
+def read_json(path: Path, field: str) -> Any:
+    """A JSON file, or one line naming it; typer has already checked that it exists."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{field}: cannot read {path} ({exc})")
+    except json.JSONDecodeError as exc:
+        fail(f"{field}: {path} is not JSON ({exc.msg} at line {exc.lineno})")
+
+
+def known(connection: Connection, agreement_id: str) -> None:
+    """A mistyped agreement is refused, not taken for one without zones or notices."""
+    if not agreement_store.agreement_exists(connection, agreement_id):
+        raise invalid("agreement", f"no agreement {agreement_id!r}")

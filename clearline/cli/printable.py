@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -26,3 +28,8 @@ def row(*cells: str) -> list[Text]:
     """A table row whose cells are escaped, and plain: ``[red]`` in a zone's name is not
     markup. Every cell, not only the free-text ones: names and reasons are typed by people too."""
     return [Text(printable(cell)) for cell in cells]
+
+
+def show(table: Table) -> None:
+    """A console made when the command runs, so that its width (COLUMNS) is the one now."""
+    Console().print(table)

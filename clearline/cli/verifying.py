@@ -1,18 +1,22 @@
-"""`clearline verify`: the auditor's side, which trusts nothing but the line's public key."""
+"""``clearline verify``: the auditor's side, which trusts nothing but the line's public key. It
+checks an export from ``ledger export`` offline, or reads a running line's ledger with a token
+as any party would, and checks that the same way."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from clearline.cli.client import fail, request
+from clearline.cli.client import TOKEN_HELP, fail, request
 from clearline.model.errors import ClearlineError
+from clearline.model.ledger import Receipt, TreeHead
 from clearline.services.record import audit, signing
 from clearline.services.record.ledger import EXPORT_FORMAT
 
@@ -21,9 +25,20 @@ LARGE = 10_000
 PAGE = 1_000
 
 
-def run_verify(
-    source: Path | None, key: str, receipts: Path | None, url: str | None, token: str | None
+def verify(
+    source: Annotated[Path | None, typer.Argument(help="An export from `ledger export`.")] = None,
+    key: Annotated[str, typer.Option("--key", help="The line's public key (base64).")] = "",
+    receipts: Annotated[
+        Path | None, typer.Option(help="Folder of receipts or heads you kept (JSON files).")
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="Check a live line instead of a file.")] = None,
+    token: Annotated[str | None, typer.Option(envvar="CLEARLINE_TOKEN", help=TOKEN_HELP)] = None,
 ) -> None:
+    """Check the ledger offline against the line's public key and what you kept; names the first
+    entry that fails and exits non-zero.
+
+    Example: clearline verify il-ledger.jsonl --key "$(cat line.pub)" --receipts receipts/
+    """
     try:
         public = signing.public_key(key)
     except ClearlineError as exc:
@@ -32,7 +47,20 @@ def run_verify(
         heads, kept = audit.kept_records(_documents(receipts)) if receipts else ([], [])
     except audit.Tampered as exc:
         fail(f"receipts: {exc}")
-    records = _records(source, url, token)
+    report = _checked(_records(source, url, token), public, heads, kept)
+    typer.echo(
+        f"ledger verified: {report.entries} entries, {report.heads} signed heads, "
+        f"{report.payloads} payloads checked against their hashes, {report.kept} kept records"
+    )
+
+
+def _checked(
+    records: Iterator[dict[str, Any]],
+    public: Ed25519PublicKey,
+    heads: list[TreeHead],
+    kept: list[Receipt],
+) -> audit.Report:
+    """The audit, with a progress bar on stderr for a log long enough to wait for."""
     with Progress(
         TextColumn("verifying"),
         BarColumn(),
@@ -47,13 +75,9 @@ def run_verify(
                 bar.update(task, completed=done, total=total, visible=True)
 
         try:
-            report = audit.verify(records, public, heads, kept, progress)
+            return audit.verify(records, public, heads, kept, progress)
         except audit.Tampered as exc:
             fail(f"ledger does not verify: {exc}")
-    typer.echo(
-        f"ledger verified: {report.entries} entries, {report.heads} signed heads, "
-        f"{report.payloads} payloads checked against their hashes, {report.kept} kept records"
-    )
 
 
 def _documents(folder: Path) -> Iterator[Any]:

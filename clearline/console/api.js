@@ -36,6 +36,12 @@ export const messages = (lang) =>
 export const message = (id, lang) => get(`/v1/messages/${id}?lang=${lang}`);
 export const acknowledge = (id) => post(`/v1/messages/${id}/ack`);
 
+/** What the party must still acknowledge, most urgent first: `{items, total, messages}`. */
+export const pending = (lang, limit) => get(`/v1/messages/pending?limit=${limit}&lang=${lang}`);
+/** Acknowledge the pending item a message is in (a fold of missed checks all together). */
+export const acknowledgeItem = (id, lang) =>
+  post(`/v1/messages/${id}/ack-item?lang=${lang}`).then((a) => a.messages);
+
 /** Put a message on the line; one idempotency key per message, so a retry sends it once. */
 export const send = (request, key = crypto.randomUUID()) =>
   post("/v1/messages", request, { "Idempotency-Key": key });

@@ -5,11 +5,11 @@ import * as api from "./api.js";
 import { followLineClock, now } from "./clock.js";
 import { composeForm } from "./compose.js";
 import { renderConflicts, standing, tickStarts } from "./conflicts.js";
-import { FlashAlarm } from "./flash.js";
+import { Alerts } from "./alerts.js";
 import { dtg, utc } from "./format.js";
 import { language, rememberedLanguage, setLanguage, t } from "./i18n.js";
 import { element } from "./dom.js";
-import { ANSWERS, canWatch, needsAcknowledging, renderMessages, tickCountdowns } from "./line.js";
+import { ANSWERS, canWatch, renderMessages, tickCountdowns } from "./line.js";
 import { TheatreMap } from "./map.js";
 import { renderFigures } from "./mediator.js";
 import { LiveStream } from "./stream.js";
@@ -17,6 +17,8 @@ import { LiveStream } from "./stream.js";
 const $ = (id) => document.getElementById(id);
 const TRACKS_EVERY_MS = 2000;
 const FIGURES_EVERY_MS = 5000;
+/** Events that may change what the party must acknowledge: the queue is loaded again. */
+const QUEUE_EVENTS = /^(message|line)\./;
 const MEDIATOR_PARTS = ["lines", "figures", "zones"];
 const PARTY_PARTS = [
   "lines",
@@ -42,7 +44,11 @@ const state = {
 };
 let map = null;
 let online = false;
-const flash = new FlashAlarm($("flash-banner"), acknowledge);
+const alerts = new Alerts(
+  { strip: $("alert-strip"), panel: $("queue") },
+  (messages) => messages.forEach(putMessage),
+  report,
+);
 
 // --- rendering: parts marked changed are drawn once, on the next turn of the event loop ---
 
@@ -60,10 +66,6 @@ const RENDERERS = {
     const { messages } = context();
     renderMessages($("messages"), context());
     map.setMessages(messages);
-    const unacknowledged = messages.filter(
-      (m) => m.precedence === "FLASH" && needsAcknowledging(m, state.user.party),
-    );
-    flash.show(canWatch(state.user) ? unacknowledged : []);
   },
   conflicts: () => {
     renderConflicts($("conflicts"), context());
@@ -176,6 +178,10 @@ const onMessage = (p) => {
   if (p.message.type.startsWith("line_check")) loadLines();
 };
 const onMessageChange = (p) => refreshMessage(p.message_id);
+const onEscalated = (p) => {
+  alerts.onEscalated(p);
+  return refreshMessage(p.message_id);
+};
 
 const EVENT_HANDLERS = {
   "message.sent": onMessage,
@@ -183,7 +189,7 @@ const EVENT_HANDLERS = {
   "message.delivered": onMessageChange,
   "message.acknowledged": onMessageChange,
   "message.answered": onMessageChange,
-  "message.escalated": onMessageChange,
+  "message.escalated": onEscalated,
   "message.overdue": onMessageChange,
   "line.suspended": loadLines,
   "line.restored": loadLines,
@@ -208,6 +214,7 @@ function handlerFor(type) {
 function onEvent(event) {
   const handler = handlerFor(event.type);
   if (handler) Promise.resolve(handler(event.payload)).catch(report);
+  if (QUEUE_EVENTS.test(event.type)) alerts.changed();
   if (state.user.role === "mediator") loadLines().catch(report);
 }
 
@@ -298,6 +305,8 @@ function tick() {
   const time = now();
   $("clock").textContent = `${utc(time)} · ${dtg(time)}`;
   tickCountdowns($("messages"), time);
+  tickCountdowns($("alert-strip"), time);
+  tickCountdowns($("queue"), time);
   tickStarts($("conflicts"), time);
 }
 
@@ -317,6 +326,7 @@ function connect(since) {
 async function startParty() {
   const since = await api.lastSeq();
   await Promise.all([loadLines(), loadMessages(), loadZones(), loadPartyPicture(), loadTracks()]);
+  if (canWatch(state.user)) await alerts.start(state.user);
   connect(since);
   poll(loadTracks, TRACKS_EVERY_MS);
 }
@@ -348,7 +358,7 @@ async function start(user) {
 
 async function signIn(event) {
   event.preventDefault();
-  flash.unlockSound();
+  alerts.gesture();
   const form = new FormData(event.target);
   const error = $("sign-in-error");
   try {
@@ -369,6 +379,7 @@ async function switchLanguage(event) {
     `${state.user.name} · ${state.user.party} · ${t(`role.${state.user.role}`)}`;
   map.labelLayers();
   if (state.user.role !== "mediator") await loadMessages();
+  if (canWatch(state.user)) await alerts.refresh();
   changed(...(state.user.role === "mediator" ? MEDIATOR_PARTS : PARTY_PARTS));
 }
 

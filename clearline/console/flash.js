@@ -1,60 +1,64 @@
-// FLASH messages cannot be missed: a banner over everything and a tone every two seconds
-// until a human of this party has acknowledged each of them.
-
-import { t } from "./i18n.js";
-import { button, element } from "./dom.js";
+// FLASH cannot be missed: a tone every two seconds while anything FLASH is pending, one loop
+// however many there are, silent when none is. Browsers let a page make sound only after a
+// gesture; until there has been one the console says so rather than staying silent.
 
 const TONE_EVERY_MS = 2000;
 
 export class FlashAlarm {
-  /** @param {HTMLElement} banner @param {(message) => void} acknowledge */
-  constructor(banner, acknowledge) {
-    this.banner = banner;
-    this.acknowledge = acknowledge;
+  /**
+   * @param {HTMLElement} marker where `data-tone-at` records the last tone that sounded
+   * @param {() => void} onSoundChange called when sound becomes allowed or blocked
+   */
+  constructor(marker, onSoundChange) {
+    this.marker = marker;
+    this.onSoundChange = onSoundChange;
     this.audio = null;
     this.timer = null;
   }
 
-  /** Browsers let a page make sound only after a gesture: the sign-in click is one. */
-  unlockSound() {
-    this.audio ??= new AudioContext();
-    this.audio.resume();
+  /** The page's one AudioContext: created suspended where the browser wants a gesture first. */
+  context() {
+    if (!this.audio && typeof AudioContext === "function") {
+      this.audio = new AudioContext();
+      this.audio.addEventListener("statechange", () => this.onSoundChange());
+    }
+    return this.audio;
   }
 
-  /** Show and sound for exactly these unacknowledged FLASH messages (none: silence). */
-  show(messages) {
-    this.banner.hidden = messages.length === 0;
-    this.banner.replaceChildren(...messages.map((m) => this.entry(m)));
-    if (messages.length && !this.timer) {
+  /** Call from a gesture (the sign-in click, any click or key): it lets the tone sound. */
+  unlockSound() {
+    const audio = this.context();
+    if (audio && audio.state !== "running") audio.resume().catch(() => {});
+  }
+
+  /** Whether the browser still keeps the page silent (no gesture yet, or no audio at all). */
+  get blocked() {
+    return this.context()?.state !== "running";
+  }
+
+  /** Sound the loop while `on`, one loop however often it is asked for; stop it when not. */
+  sound(on) {
+    if (on && !this.timer) {
       this.tone();
       this.timer = setInterval(() => this.tone(), TONE_EVERY_MS);
-    } else if (!messages.length && this.timer) {
+    } else if (!on && this.timer) {
       clearInterval(this.timer);
       this.timer = null;
     }
   }
 
-  entry(message) {
-    const row = element("div", "flash-entry");
-    row.dataset.id = message.id;
-    row.append(
-      element("strong", "flash-label", t("ui.flash")),
-      element("span", null, `${message.rendered.title}: ${message.rendered.text}`),
-      button(t("ui.acknowledge"), () => this.acknowledge(message), "flash-acknowledge"),
-    );
-    return row;
-  }
-
+  /** One tone, now (also what a notification in the background sounds). */
   tone() {
-    if (!this.audio) return;
-    const oscillator = this.audio.createOscillator();
-    const gain = this.audio.createGain();
+    const audio = this.context();
+    if (!audio || audio.state !== "running") return;
+    const oscillator = audio.createOscillator();
+    const gain = audio.createGain();
     oscillator.frequency.value = 880;
-    gain.gain.setValueAtTime(0.2, this.audio.currentTime);
-    gain.gain.exponentialRampToValueAtTime(0.001, this.audio.currentTime + 0.6);
-    oscillator.connect(gain).connect(this.audio.destination);
+    gain.gain.setValueAtTime(0.2, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.6);
+    oscillator.connect(gain).connect(audio.destination);
     oscillator.start();
-    oscillator.stop(this.audio.currentTime + 0.6);
-    this.banner.dataset.toneAt = String(Date.now());
+    oscillator.stop(audio.currentTime + 0.6);
+    this.marker.dataset.toneAt = String(Date.now());
   }
 }

@@ -26,6 +26,12 @@ export function dtg(time) {
   );
 }
 
+/** The hour and minute alone, as a fold names its last alert: 14:02Z. */
+export function hm(time) {
+  const d = asDate(time);
+  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}Z`;
+}
+
 /** Left-to-right text kept whole inside right-to-left text (Unicode isolates). */
 export const ltr = (text) => `\u2066${text}\u2069`;
 

@@ -64,6 +64,8 @@ export class TheatreMap {
   constructor(element, onClick) {
     this.map = L.map(element, { attributionControl: false, zoomSnap: 0.25 });
     this.map.fitBounds(THEATRE);
+    // The queue's panel opening above changes the map's size, not the window's.
+    new ResizeObserver(() => this.map.invalidateSize()).observe(element);
     this.layers = {
       own_notices: L.featureGroup(),
       other_notices: L.featureGroup(),

@@ -27,6 +27,11 @@ LANGUAGE = {"IL": Language.HE, "TR": Language.TR, "AZ": Language.EN}
 Tokens = dict[str, dict[str, str]]
 
 
+def user_name(party: str, role: str) -> str:
+    """The demo user of ``party`` in ``role``: ``il-duty-officer``, ``az-mediator``."""
+    return f"{party.lower()}-{role.replace('_', '-')}"
+
+
 def create_demo(connection: Connection, now: datetime) -> Tokens:
     """The agreement, one user of every role per party, and a token each, by party and role."""
     create_agreement(
@@ -40,7 +45,7 @@ def create_demo(connection: Connection, now: datetime) -> Tokens:
     tokens: Tokens = {}
     cast = [(p, r) for p in ("IL", "TR") for r in PARTY_ROLES] + [("AZ", Role.MEDIATOR)]
     for party, role in cast:
-        name = f"{party.lower()}-{role.replace('_', '-')}"
+        name = user_name(party, role)
         accounts.add_user(connection, name, party, role, LANGUAGE[party], now)
         tokens.setdefault(party, {})[role] = accounts.create_token(connection, name, "demo", now)
     return tokens

@@ -37,7 +37,7 @@ from clearline.model.message import MessageType
 from clearline.model.user import User
 from clearline.services.deconfliction import notices, zones
 from clearline.services.deconfliction.engine import ConflictEngine
-from clearline.services.line import hotline, sending
+from clearline.services.line import messages, sending, visibility
 from clearline.services.tactical import tracks
 from clearline.services.tactical.picture import Pictures
 from clearline.store import agreements as agreement_store
@@ -215,7 +215,7 @@ def _original(turn: _Turn, step: MessageStep, user: User) -> Any:
                 "reply_to", f"the line has asked {user.party} nothing about {step.reply_to!r} yet"
             )
         made = int(asked[0].message_id)
-    return hotline.visible(turn.connection, user.party, made)
+    return visibility.visible(turn.connection, user.party, made)
 
 
 def _do_ack(turn: _Turn, step: AckStep) -> None:
@@ -224,11 +224,11 @@ def _do_ack(turn: _Turn, step: AckStep) -> None:
         message_id = turn.made(step.message, "message")
     else:
         message_id = _newest_unacknowledged(turn, user, step.latest)
-    hotline.acknowledge(turn.connection, user, message_id, turn.now)
+    messages.acknowledge(turn.connection, user, message_id, turn.now)
 
 
 def _newest_unacknowledged(turn: _Turn, user: User, type: MessageType | None) -> int:
-    inbox = hotline.messages_for(turn.connection, user.party, "inbox", None, type, None, 100)
+    inbox = visibility.messages_for(turn.connection, user.party, "inbox", None, type, None, 100)
     for message in inbox:
         own = message.recipient(user.party)
         if own is not None and own.acknowledged_at is None:

@@ -17,7 +17,7 @@ from clearline.model.notice import ActivityKind, AmendRequest, NoticeRequest, Sh
 from clearline.model.track import TrackBatch, TrackReport
 from clearline.model.wellclear import KNOT_MS
 from clearline.model.zone import PositionIn, PositionKind, ZoneIn
-from clearline.services.line.hotline import SendRequest
+from clearline.services.line.messages import SendRequest
 
 TIME_FIELDS = frozenset(
     {

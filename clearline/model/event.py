@@ -76,6 +76,21 @@ class EventType(StrEnum):
     TRACK_ATTRIBUTED = "track.attributed"
     """An unknown object was answered "ours" or "partner force", or "not ours" by everyone
     asked. Payload: ``track`` (id, status, owner, hostile_for). Audience: the agreement."""
+    WEBHOOK_REGISTERED = "webhook.registered"
+    """A party registered or changed its paging webhook. Payload: ``webhook`` (never its
+    secret), ``replaced``. Audience: that party alone."""
+    WEBHOOK_DELETED = "webhook.deleted"
+    """Payload: ``webhook``, as it was; audience as for registered."""
+    PAGE_ATTEMPT_FAILED = "page.attempt_failed"
+    """An escalation's page was not taken; it will be tried again. Payload: ``page``
+    (``id``, ``message_id``, ``party``, ``role``, ``level``, ``delivery_id``, ``attempts``,
+    ``last_status``, ``last_error``, ``next_attempt_at``). Audience: the paged party."""
+    PAGE_ABANDONED = "page.abandoned"
+    """The last attempt failed, or the webhook went: nobody was paged. Payload as for failed."""
+    ESCALATION_DELIVERED = "message.escalation_delivered"
+    """The paged party's paging system took the escalation: it reached someone. Payload:
+    ``message_id``, ``party``, ``role``, ``level``, ``attempts``. Audience: that party and the
+    message's sender."""
 
 
 class Event(BaseModel):

@@ -23,7 +23,7 @@ class ZoneKind(StrEnum):
 
 
 class Severity(StrEnum):
-    """How bad a conflict is, lowest first (see ``services.deconfliction.engine.severity``)."""
+    """How bad a conflict is, lowest first (see ``services.deconfliction.severity``)."""
 
     LOW = "low"
     MEDIUM = "medium"

@@ -18,6 +18,8 @@ QUEUE_LIMIT = 10_000
 @dataclass(eq=False)
 class Subscription:
     party: str
+    role: str | None = None
+    """The role of the user on the other end, where a user is: who a screen shows things to."""
     queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_LIMIT))
     overflowed: bool = False
 
@@ -30,8 +32,13 @@ class Bus:
         """How many clients are listening."""
         return len(self._subscriptions)
 
-    def subscribe(self, party: str) -> Subscription:
-        subscription = Subscription(party)
+    def watching(self) -> frozenset[tuple[str, str | None]]:
+        """The (party, role) pairs with a client listening now: an escalation to that role of
+        that party shows on a screen in front of someone holding it."""
+        return frozenset((s.party, s.role) for s in self._subscriptions)
+
+    def subscribe(self, party: str, role: str | None = None) -> Subscription:
+        subscription = Subscription(party, role)
         self._subscriptions.add(subscription)
         return subscription
 

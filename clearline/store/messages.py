@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,12 +12,12 @@ from sqlalchemy import Connection
 from clearline.model.message import (
     DeliveryState,
     Message,
+    MessageDraft,
     MessageType,
     Precedence,
     Recipient,
 )
 from clearline.model.protocol import Protocol
-from clearline.model.user import Role
 from clearline.store.schema import insert_returning_id, messages, recipients
 
 r = recipients.c
@@ -42,18 +41,9 @@ STATE_CONDITIONS: dict[str, sa.ColumnElement[bool]] = {
 """Filters on a recipient's state; ``escalated`` and ``overdue`` cut across the states."""
 
 
-@dataclass(frozen=True)
-class NewMessage:
-    agreement_id: str
-    line_id: int
-    sender_party: str | None
-    sender_user: int | None
-    type: MessageType
-    precedence: Precedence
-    body: dict[str, Any]
-    free_text: str | None
-    in_reply_to: int | None
-    line_suspended: bool
+class NewMessage(MessageDraft):
+    """A draft with what the store keeps of the request that made it, to answer a retry."""
+
     idempotency_key: str | None = None
     request_hash: str | None = None
 
@@ -85,7 +75,7 @@ def insert(
     deadline_s: int,
 ) -> Message:
     """Store a message; recipients on a carrying line are released now with a deadline."""
-    message_id = insert_returning_id(connection, _INSERT_MESSAGE, {"created_at": now, **vars(new)})
+    message_id = insert_returning_id(connection, _INSERT_MESSAGE, {"created_at": now, **dict(new)})
     released = None if new.line_suspended else now
     copies: list[dict[str, Any]] = [
         {
@@ -99,17 +89,9 @@ def insert(
         for party in to
     ]
     connection.execute(_INSERT_RECIPIENT, copies)
-    carried = {k: v for k, v in vars(new).items() if k in Message.model_fields}
-    return Message(
-        id=message_id,
-        created_at=now,
-        recipients=tuple(
-            Recipient.model_validate(
-                {**NEW_RECIPIENT, **copy, "state": _state_of(copy["released_at"])}
-            )
-            for copy in copies
-        ),
-        **carried,
+    stored = tuple(_recipient({**NEW_RECIPIENT, **copy}) for copy in copies)
+    return Message.model_validate(
+        {**dict(new), "id": message_id, "created_at": now, "recipients": stored}
     )
 
 
@@ -229,76 +211,33 @@ def _load(
         for rec in connection.execute(
             sa.select(recipients).where(r.message_id.in_(list(by_message))).order_by(r.party)
         ):
-            by_message[rec.message_id].append(_recipient(rec))
-    return [_message(row, tuple(by_message[row.id])) for row in rows]
+            by_message[rec.message_id].append(_recipient(rec._mapping))
+    return [
+        Message.model_validate({**row._mapping, "recipients": tuple(by_message[row.id])})
+        for row in rows
+    ]
 
 
-def _recipient(row: sa.Row[Any]) -> Recipient:
-    return Recipient(
-        party=row.party,
-        state=_state(row),
-        released_at=row.released_at,
-        delivered_at=row.delivered_at,
-        delivered_to=row.delivered_to,
-        acknowledged_at=row.acknowledged_at,
-        acknowledged_by=row.acknowledged_by,
-        answered_at=row.answered_at,
-        answered_by=row.answered_by,
-        answer_id=row.answer_id,
-        due_at=row.due_at,
-        escalation_level=row.escalation_level,
-        escalated_to=None if row.escalated_to is None else Role(row.escalated_to),
-        overdue=row.overdue,
-    )
+def _recipient(values: Mapping[Any, Any]) -> Recipient:
+    """A recipient's copy from its columns, as read or as just stored: the record has a field
+    for each, and its state follows from which transitions have happened."""
+    return Recipient.model_validate({**values, "state": _state(values)})
 
 
-NEW_RECIPIENT: dict[str, Any] = dict.fromkeys(
-    (
-        "delivered_at",
-        "delivered_to",
-        "acknowledged_at",
-        "acknowledged_by",
-        "answered_at",
-        "answered_by",
-        "answer_id",
-        "escalated_to",
-    ),
-)
-"""A recipient's transitions before any has happened."""
+NEW_RECIPIENT: dict[str, Any] = dict.fromkeys(c.name for c in recipients.columns if c.nullable)
+"""A recipient's columns before any transition has happened: every one that may be empty."""
 
 
-def _state_of(released_at: datetime | None) -> DeliveryState:
-    return DeliveryState.HELD if released_at is None else DeliveryState.SENT
-
-
-def _state(row: sa.Row[Any]) -> DeliveryState:
-    if row.answered_at is not None:
+def _state(values: Mapping[Any, Any]) -> DeliveryState:
+    if values["answered_at"] is not None:
         return DeliveryState.ANSWERED
-    if row.acknowledged_at is not None:
+    if values["acknowledged_at"] is not None:
         return DeliveryState.ACKNOWLEDGED
-    if row.delivered_at is not None:
+    if values["delivered_at"] is not None:
         return DeliveryState.DELIVERED
-    if row.released_at is not None:
+    if values["released_at"] is not None:
         return DeliveryState.SENT
     return DeliveryState.HELD
-
-
-def _message(row: sa.Row[Any], to: tuple[Recipient, ...]) -> Message:
-    return Message(
-        id=row.id,
-        agreement_id=row.agreement_id,
-        line_id=row.line_id,
-        sender_party=row.sender_party,
-        sender_user=row.sender_user,
-        type=MessageType(row.type),
-        precedence=Precedence(row.precedence),
-        body=row.body,
-        free_text=row.free_text,
-        in_reply_to=row.in_reply_to,
-        created_at=row.created_at,
-        line_suspended=row.line_suspended,
-        recipients=to,
-    )
 
 
 def crossing_decisions(
@@ -318,3 +257,15 @@ def crossing_decisions(
         )
     )
     return [(row.body, row.decision) for row in connection.execute(query)]
+
+
+def unanswered(connection: Connection, party: str) -> list[Message]:
+    """What was put through to ``party`` and nobody of it has acknowledged or answered yet,
+    newest first: the raw stuff of its pending queue."""
+    open_copy = sa.select(r.message_id).where(
+        r.party == party,
+        r.released_at.is_not(None),
+        r.acknowledged_at.is_(None),
+        r.answered_at.is_(None),
+    )
+    return _load(connection, messages.c.id.in_(open_copy))

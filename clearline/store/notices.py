@@ -14,7 +14,6 @@ from clearline.model.notice import (
     NoticeState,
     NoticeVersion,
     Sharing,
-    Volume,
 )
 from clearline.store.schema import insert_returning_id, notice_versions, notices
 
@@ -98,7 +97,9 @@ def load(
     query = sa.select(notices).where(where).order_by(n.id.desc()).limit(limit)
     rows = connection.execute(query).all()
     versions = _versions(connection, [row.id for row in rows])
-    return [_notice(row, versions[row.id]) for row in rows]
+    return [
+        Notice.model_validate({**row._mapping, "versions": tuple(versions[row.id])}) for row in rows
+    ]
 
 
 def live_of(connection: Connection, agreement_id: str, party: str) -> list[Notice]:
@@ -154,31 +155,5 @@ def _versions(connection: Connection, ids: list[int]) -> dict[int, list[NoticeVe
         .order_by(notice_versions.c.notice_id, notice_versions.c.version)
     )
     for row in connection.execute(query):
-        found[row.notice_id].append(_version(row))
+        found[row.notice_id].append(NoticeVersion.model_validate(row._mapping))
     return found
-
-
-def _version(row: Any) -> NoticeVersion:
-    return NoticeVersion(
-        version=row.version,
-        volumes=tuple(Volume.model_validate(v) for v in row.volumes),
-        sharing=Sharing(row.sharing),
-        free_text=row.free_text,
-        filed_at=row.filed_at,
-        filed_by=row.filed_by,
-        lead_s=row.lead_s,
-        late_s=row.late_s,
-    )
-
-
-def _notice(row: Any, versions: list[NoticeVersion]) -> Notice:
-    return Notice(
-        id=row.id,
-        agreement_id=row.agreement_id,
-        party=row.party,
-        kind=ActivityKind(row.kind),
-        state=NoticeState(row.state),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        versions=tuple(versions),
-    )

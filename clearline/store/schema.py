@@ -395,3 +395,53 @@ track_queries = sa.Table(
     sa.Index("ix_track_queries_track", "track_id"),
 )
 """The identification queries the line raised about an unknown object, one per asked party."""
+
+webhooks = sa.Table(
+    "webhooks",
+    metadata,
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), primary_key=True),
+    sa.Column("party", sa.ForeignKey("parties.code"), primary_key=True),
+    sa.Column("url", sa.String(2_000), nullable=False),
+    sa.Column("secret", sa.String(512), nullable=False),
+    sa.Column("include_content", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("updated_by", sa.ForeignKey("users.id"), nullable=True),
+)
+"""Each party's paging webhook in an agreement; the secret signs what is posted to it, and is
+kept to sign with (an HMAC key cannot be stored hashed)."""
+
+pages = sa.Table(
+    "pages",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), nullable=False),
+    sa.Column("event_seq", sa.ForeignKey("events.seq"), nullable=False, unique=True),
+    sa.Column("message_id", sa.ForeignKey("messages.id"), nullable=False),
+    sa.Column("party", sa.ForeignKey("parties.code"), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("level", sa.Integer, nullable=False),
+    sa.Column("escalated_at", UTCDateTime, nullable=False),
+    sa.Column("due_at", UTCDateTime, nullable=True),
+    sa.Column("console", sa.Boolean, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("delivery_id", sa.String(32), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=True),
+    sa.Column("last_status", sa.Integer, nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("delivered_at", UTCDateTime, nullable=True),
+    sa.Index("ix_pages_state_next_attempt", "state", "next_attempt_at"),
+    sa.Index("ix_pages_message", "message_id"),
+)
+"""One row per escalation event: whether a console of the party was listening, and what
+became of posting it to the party's webhook."""
+
+page_cursor = sa.Table(
+    "page_cursor",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("seq", Id, nullable=False),
+)
+"""The last event looked at for escalations to page (one row): a database that had events
+before paging existed pages none of its old escalations."""

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from numpy.typing import NDArray
 from sqlalchemy import Connection
 
-from clearline.model.message import Against, Point
-from clearline.model.track import Counterpart, Encounter, EncounterState
+from clearline.model.message import Point
+from clearline.model.track import Encounter, EncounterState
 from clearline.store.schema import (
     encounter_alerts,
     encounters,
@@ -183,25 +183,19 @@ def _encounters(connection: Connection, rows: list[sa.Row[Any]]) -> list[Encount
 
 
 def _encounter(row: sa.Row[Any], alert_ids: list[int]) -> Encounter:
-    return Encounter(
-        id=row.id,
-        agreement_id=row.agreement_id,
-        parties=(row.party_a, row.party_b),
-        track=row.track_id,
-        counterpart=Counterpart(kind=Against(row.object_kind), id=row.object_id),
-        counterpart_blind=row.object_blind,
-        level=row.level,
-        max_level=row.max_level,
-        violation_at=row.violation_at,
-        point=Point(lat=row.lat, lon=row.lon),
-        ends=_ends(row),
-        horizontal_m=row.horizontal_m,
-        vertical_ft=row.vertical_ft,
-        state=EncounterState(row.state),
-        opened_at=row.opened_at,
-        updated_at=row.updated_at,
-        closed_at=row.closed_at,
-        alert_ids=tuple(alert_ids),
+    """An encounter from its row: the columns named as its fields, and those that the record
+    holds together (its parties, its counterpart, its points)."""
+    return Encounter.model_validate(
+        {
+            **row._mapping,
+            "parties": (row.party_a, row.party_b),
+            "track": row.track_id,
+            "counterpart": {"kind": row.object_kind, "id": row.object_id},
+            "counterpart_blind": row.object_blind,
+            "point": Point(lat=row.lat, lon=row.lon),
+            "ends": _ends(row),
+            "alert_ids": tuple(alert_ids),
+        }
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -15,28 +16,16 @@ from clearline.store.schema import insert_returning_id, positions, zones
 def insert_zone(
     connection: Connection, agreement_id: str, zone: ZoneIn, by: int | None, now: datetime
 ) -> Zone:
-    definition = zone.model_dump(mode="json")
-    zone_id = insert_returning_id(
-        connection,
-        zones.insert(),
-        {
-            "agreement_id": agreement_id,
-            "name": zone.name,
-            "owner": zone.owner,
-            "definition": definition,
-            "created_at": now,
-            "created_by": by,
-        },
-    )
-    return Zone.model_validate(
-        {
-            **definition,
-            "id": zone_id,
-            "agreement_id": agreement_id,
-            "created_at": now,
-            "created_by": by,
-        }
-    )
+    values = {
+        "agreement_id": agreement_id,
+        "name": zone.name,
+        "owner": zone.owner,
+        "definition": zone.model_dump(mode="json"),
+        "created_at": now,
+        "created_by": by,
+    }
+    zone_id = insert_returning_id(connection, zones.insert(), values)
+    return _zone({**values, "id": zone_id})
 
 
 def zone_named(connection: Connection, agreement_id: str, name: str) -> int | None:
@@ -52,19 +41,14 @@ def latest_id(connection: Connection, agreement_id: str) -> int:
 
 def zones_of(connection: Connection, agreement_ids: list[str]) -> list[Zone]:
     query = sa.select(zones).where(zones.c.agreement_id.in_(agreement_ids)).order_by(zones.c.id)
-    return [_zone(row) for row in connection.execute(query)]
+    return [_zone(row._mapping) for row in connection.execute(query)]
 
 
-def _zone(row: Any) -> Zone:
-    return Zone.model_validate(
-        {
-            **row.definition,
-            "id": row.id,
-            "agreement_id": row.agreement_id,
-            "created_at": row.created_at,
-            "created_by": row.created_by,
-        }
-    )
+def _zone(values: Mapping[Any, Any]) -> Zone:
+    """A zone from its columns, as read or as just stored: its definition as drawn, and what
+    the store adds to it."""
+    stored = {name: value for name, value in values.items() if name != "definition"}
+    return Zone.model_validate({**values["definition"], **stored})
 
 
 def insert_position(connection: Connection, **values: Any) -> int:

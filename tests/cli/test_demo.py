@@ -37,7 +37,8 @@ def refused(result: Result, field: str) -> str:
 def test_help_shows_every_option() -> None:
     result = demo("--help")
     assert result.exit_code == 0, result.output
-    for option in ("--db", "--speed", "--scenario", "--host", "--port", "--start"):
+    options = ("--db", "--speed", "--scenario", "--host", "--port", "--start", "--until", "--seed")
+    for option in (*options, "--no-shift"):
         assert option in result.stdout
 
 
@@ -58,6 +59,28 @@ def test_a_missing_scenario_file_is_one_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize("start", ["yesterday", "2026-11-22T15:30"])
 def test_a_bad_start_is_one_line(tmp_path: Path, start: str) -> None:
     refused(demo("--db", str(tmp_path / "demo.db"), "--start", start), "start:")
+
+
+@pytest.mark.parametrize("until", ["72", "72x", "0h", "-3h", "h", "3 days"])
+def test_a_bad_until_is_one_line_and_deletes_nothing(tmp_path: Path, until: str) -> None:
+    db = tmp_path / "demo.db"
+    db.write_text("a previous demo")
+    line = refused(demo("--db", str(db), "--until", until), "--until")
+    assert "such as 90m, 72h or 3d" in line
+    assert db.read_text() == "a previous demo"
+
+
+def test_until_plays_fast_prints_a_summary_and_leaves_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    result = demo("--db", str(db), "--until", "90m", "--start", "2026-11-22T15:30Z")
+    assert result.exit_code == 0, result.output
+    printed = result.stdout
+    assert "Played 1.5 h of demo time." in printed
+    assert "line checks:          2 sent" in printed, "the hour's check, to each party"
+    for figure in ("unacknowledged:", "median FLASH answer:", "notices:", "conflicts:"):
+        assert figure in printed
+    assert f"Database: {db}" in printed
+    assert db.stat().st_size > 0
 
 
 @pytest.mark.slow

@@ -37,10 +37,10 @@ from clearline.store import ledger as ledger_store
 from clearline.store.database import create_engine, database_url, migrate
 from clearline.store.schema import ledger_entries, ledger_heads, ledger_subtrees
 from clearline.store.writer import run_now
-from tests.cli.test_main import clearline, refused, said
 from tests.conftest import START, Line, add_il_ru
-from tests.services.record.test_ledger import every_event_type, il_ru_traffic
+from tests.support.cli import clearline, refused, said
 from tests.support.server import Api, demo_line, serve, warning
+from tests.support.traffic import every_event_type, il_ru_traffic
 
 Records = list[dict[str, Any]]
 FORGED_SALT = bytes(16)

@@ -11,8 +11,8 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from clearline.cli.main import app
-from tests.cli.test_main import refused
-from tests.services.tactical.test_replay import CONF, DATA, differences, expected_report
+from tests.support.cli import refused
+from tests.support.daidalus import CONF, DATA, differences, expected_report
 from tests.support.server import CLIENT_ENV
 
 H1 = DATA / "scenarios" / "H1.daa"

@@ -7,18 +7,22 @@ one browser context per person, so that each keeps its own session cookie.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from clearline.cli.options import key_path
 from clearline.model.user import Role
 from clearline.services import accounts
+from clearline.services.record import ledger, signing
 from clearline.store.database import create_engine, database_url
 from clearline.store.writer import run_now
 from tests.support.server import Api, Server, Tokens, demo_line, serve
@@ -76,10 +80,15 @@ class Console:
     browser: Browser
     contexts: list[BrowserContext] = field(default_factory=list)
 
-    def open(self) -> Page:
-        """A new browser (its own cookies) on the sign-in page."""
+    def open(self, init_script: str | None = None, permissions: list[str] | None = None) -> Page:
+        """A new browser (its own cookies) on the sign-in page; ``init_script`` runs in it
+        before the console's own scripts, and ``permissions`` are granted to it."""
         context = self.browser.new_context(viewport=VIEWPORT)
         self.contexts.append(context)
+        if permissions:
+            context.grant_permissions(permissions, origin=self.server.url)
+        if init_script:
+            context.add_init_script(init_script)
         page = context.new_page()
         page.goto(self.server.url)
         return page
@@ -91,6 +100,24 @@ class Console:
         page.get_by_test_id("sign-in-form").locator("input[name=name]").fill(name)
         page.get_by_test_id("sign-in-form").locator("input[name=password]").fill(password(name))
         page.get_by_test_id("sign-in-form").locator("button[type=submit]").click()
+        page.wait_for_selector("body[data-ready=true]", timeout=READY_MS)
+        page.wait_for_selector("[data-testid=connection][data-state=online]", timeout=READY_MS)
+        return page
+
+    def signed_in_without_a_gesture(self, name: str, init_script: str | None = None) -> Page:
+        """A page signed in as ``name`` by a request of its own (the cookie set, as after an
+        earlier visit), so that nobody has clicked or typed in it: what a reload after a
+        restart is to the browser's autoplay rules."""
+        context = self.browser.new_context(viewport=VIEWPORT)
+        self.contexts.append(context)
+        if init_script:
+            context.add_init_script(init_script)
+        answer = context.request.post(
+            f"{self.server.url}/v1/session", data={"name": name, "password": password(name)}
+        )
+        assert answer.ok, answer.text()
+        page = context.new_page()
+        page.goto(self.server.url)
         page.wait_for_selector("body[data-ready=true]", timeout=READY_MS)
         page.wait_for_selector("[data-testid=connection][data-state=online]", timeout=READY_MS)
         return page
@@ -110,16 +137,47 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture
-def console(tmp_path: Path, browser: Browser) -> Iterator[Console]:
+Preparation = Callable[[sa.Connection], object]
+"""What a test puts on the line's store before the line is served (a flood, a night of
+unanswered line checks): through the services, as the line itself would."""
+
+
+@contextlib.contextmanager
+def running_console(
+    tmp_path: Path, browser: Browser, prepare: Preparation | None = None
+) -> Iterator[Console]:
+    """A fresh demo line, prepared by ``prepare`` (if any), served, and a browser on it."""
     db, tokens = demo_line(tmp_path)
     set_passwords(db, user_names(tokens))
+    if prepare is not None:
+        on_the_store(db, prepare)
     with serve(db) as server, Api(server, tokens) as api:
         console = Console(server, api, browser)
         try:
             yield console
         finally:
             console.close()
+
+
+def on_the_store(db: Path, operation: Preparation, sealed_at: datetime | None = None) -> None:
+    """Run ``operation`` in one transaction on the line's store while nothing serves it, its
+    events sealed into the ledger with the line's key, as the server's writer does."""
+    key = signing.load_key(key_path(str(db), None))
+    engine = create_engine(database_url(str(db)))
+
+    def seal(connection: sa.Connection, events: object) -> object:
+        return ledger.seal(connection, events, key, sealed_at or datetime.now(UTC))
+
+    try:
+        run_now(engine, operation, seal)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def console(tmp_path: Path, browser: Browser) -> Iterator[Console]:
+    with running_console(tmp_path, browser) as console:
+        yield console
 
 
 def screenshot(page: Page, name: str) -> None:

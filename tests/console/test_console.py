@@ -52,10 +52,10 @@ def test_flash_warning_is_acknowledged_and_the_sender_sees_it_at_once(console: C
     assert sent.status_code == 201, sent.text
     flash_id = sent.json()["id"]
 
-    banner = israel.get_by_test_id("flash-banner")
-    expect(banner).to_be_visible(timeout=WAIT_MS)
-    expect(banner.locator(f".flash-entry[data-id='{flash_id}']")).to_be_visible()
-    expect(banner).to_have_attribute("data-tone-at", re.compile(r"\d+"))
+    strip = israel.get_by_test_id("alert-strip")
+    expect(strip).to_have_attribute("data-id", str(flash_id), timeout=WAIT_MS)
+    expect(strip).to_have_attribute("data-state", "flash")
+    expect(strip).to_have_attribute("data-tone-at", re.compile(r"\d+"))
     incoming = message(israel, flash_id)
     expect(incoming).to_have_attribute("data-precedence", "FLASH")
     expect(incoming.locator(".countdown")).to_contain_text(re.compile(r"\d:\d\d"))
@@ -64,10 +64,10 @@ def test_flash_warning_is_acknowledged_and_the_sender_sees_it_at_once(console: C
     expect(outgoing).to_have_attribute("data-state", "delivered", timeout=WAIT_MS)
     screenshot(israel, "console-flash")
 
-    banner.get_by_test_id("flash-acknowledge").click()
+    strip.get_by_test_id("strip-acknowledge").click()
 
     expect(outgoing).to_have_attribute("data-state", "acknowledged", timeout=LIVE_MS)
-    expect(banner).to_be_hidden()
+    expect(strip).to_have_attribute("data-state", "clear")
     expect(incoming.locator(".recipient")).to_have_attribute("data-state", "acknowledged")
     screenshot(turkey, "console-acknowledged")
 

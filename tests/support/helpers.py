@@ -11,8 +11,8 @@ from clearline.clock import FixedClock
 from clearline.model.event import Event
 from clearline.model.message import Message
 from clearline.model.user import User
-from clearline.services.line import deadlines, hotline
-from clearline.services.line.hotline import SendRequest
+from clearline.services.line import deadlines, messages
+from clearline.services.line.messages import SendRequest
 from clearline.store import events as event_store
 from clearline.store import messages as message_store
 from clearline.store.writer import run_now
@@ -25,7 +25,7 @@ def send(
     request = request or warning(to="IL" if sender.party == "TR" else "TR")
     message, _ = run_now(
         engine,
-        lambda c: hotline.send(c, sender, SendRequest(**request), clock.now(), uuid.uuid4().hex),
+        lambda c: messages.send(c, sender, SendRequest(**request), clock.now(), uuid.uuid4().hex),
     )
     return message
 
@@ -47,4 +47,4 @@ def events_of(engine: Engine, party: str, type: str | None = None) -> list[Event
 
 def acknowledge(engine: Engine, user: User, message: Message, clock: FixedClock) -> Message:
     """``user`` acknowledges ``message`` now, on the fixed clock."""
-    return run_now(engine, lambda c: hotline.acknowledge(c, user, message.id, clock.now()))
+    return run_now(engine, lambda c: messages.acknowledge(c, user, message.id, clock.now()))

@@ -7,7 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 from clearline.clock import FixedClock
+from clearline.runtime.loops import page
 from tests.conftest import Line, warning
+from tests.support.receiver import receiving
 from tests.support.tracks import fly, jet, report, uav
 
 
@@ -58,7 +60,34 @@ def every_event_type(line: Line, clock: FixedClock) -> dict[str, dict[str, Any]]
     assert line.watch() == 1
     theatre_traffic(line, clock)
     track_traffic(line, clock)
+    paging_traffic(line, clock)
     return kept
+
+
+def paging_traffic(line: Line, clock: FixedClock) -> None:
+    """IL's paging webhook registered, an escalation paged after one failed attempt, another
+    abandoned when the webhook is deleted before it is taken."""
+
+    def paging() -> None:
+        line.client.portal.call(page, line.client.app.state.runtime)  # type: ignore[union-attr]
+
+    def escalate_and_page() -> None:
+        created(line.send("TR", warning()))
+        clock.advance(120)
+        line.watch()
+        paging()
+        clock.advance(5)
+
+    with receiving() as receiver:
+        receiver.fail(1)
+        hook = {"url": receiver.url, "secret": "il-paging-secret-0123456789abcdefghij"}
+        assert line.client.put("/v1/webhook", json=hook, headers=line.headers("IL")).is_success
+        escalate_and_page()  # attempt failed
+        paging()
+        assert receiver.received, "the second attempt took it: delivered"
+    escalate_and_page()  # nobody answers on that port now: failed again
+    assert line.client.delete("/v1/webhook", headers=line.headers("IL")).status_code == 204
+    paging()
 
 
 def track_traffic(line: Line, clock: FixedClock) -> None:

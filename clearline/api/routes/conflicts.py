@@ -5,18 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from clearline.api.auth import CurrentRuntime, PartyUser
+from clearline.api.params import Limit, RecordId
 from clearline.model.conflict import Conflict, ConflictState
-from clearline.model.fields import MAX_ID, Text
+from clearline.model.fields import Text
 from clearline.model.protocol import Separation
 from clearline.services.deconfliction import conflicts, planning
 
 router = APIRouter(prefix="/v1/conflicts", tags=["conflicts"])
-
-ConflictId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class ConflictList(BaseModel):
@@ -55,7 +54,7 @@ async def list_conflicts(
     user: PartyUser,
     rt: CurrentRuntime,
     state: ConflictState | None = None,
-    limit: Annotated[int, Query(ge=1, le=1_000)] = 100,
+    limit: Limit = 100,
 ) -> ConflictList:
     """Conflicts your party is involved in, newest first, with the time until each starts."""
     now = rt.clock.now()
@@ -78,13 +77,13 @@ async def checks(
 
 
 @router.get("/{conflict_id}", response_model=Conflict)
-async def get_conflict(conflict_id: ConflictId, user: PartyUser, rt: CurrentRuntime) -> Conflict:
+async def get_conflict(conflict_id: RecordId, user: PartyUser, rt: CurrentRuntime) -> Conflict:
     now = rt.clock.now()
     return await rt.read(lambda c: conflicts.visible(c, user.party, conflict_id, now))
 
 
 @router.post("/{conflict_id}/ack", response_model=Conflict)
-async def acknowledge(conflict_id: ConflictId, user: PartyUser, rt: CurrentRuntime) -> Conflict:
+async def acknowledge(conflict_id: RecordId, user: PartyUser, rt: CurrentRuntime) -> Conflict:
     """A human of your party has seen the conflict (and so its alerts)."""
     now = rt.clock.now()
     return await rt.write(lambda c: conflicts.acknowledge(c, user, conflict_id, now))
@@ -92,7 +91,7 @@ async def acknowledge(conflict_id: ConflictId, user: PartyUser, rt: CurrentRunti
 
 @router.post("/{conflict_id}/accept", response_model=Conflict)
 async def accept(
-    conflict_id: ConflictId, request: AcceptRequest, user: PartyUser, rt: CurrentRuntime
+    conflict_id: RecordId, request: AcceptRequest, user: PartyUser, rt: CurrentRuntime
 ) -> Conflict:
     """A liaison officer accepts the risk; the reason goes on the record."""
     now = rt.clock.now()

@@ -35,9 +35,9 @@ from clearline.model.track import TrackBatch
 from clearline.model.user import User
 from clearline.runtime.bus import Subscription
 from clearline.runtime.node import Runtime
-from clearline.services.line import hotline
+from clearline.services import events as reading
+from clearline.services.line import messages
 from clearline.services.tactical import tracks
-from clearline.store import events as event_store
 
 router = APIRouter(prefix="/v1", tags=["events"])
 log = logging.getLogger("clearline")
@@ -55,7 +55,7 @@ async def poll(
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=5_000)] = PAGE,
 ) -> EventPage:
-    found = await rt.read(lambda c: event_store.since(c, user.party, since, limit))
+    found = await rt.read(lambda c: reading.since(c, user, since, limit))
     shown, arrived = present(found, user)
     await _deliver(rt, user, arrived)
     return EventPage(events=shown, last_seq=found[-1].seq if found else since)
@@ -69,7 +69,7 @@ class Head(BaseModel):
 async def head(user: CurrentUser, rt: CurrentRuntime) -> Head:
     """The newest event your party may see: where a client that wants only what comes next
     starts its stream (`?since=`)."""
-    return Head(last_seq=await rt.read(lambda c: event_store.last_seq(c, user.party)))
+    return Head(last_seq=await rt.read(lambda c: reading.last_seq(c, user)))
 
 
 class ClockOut(BaseModel):
@@ -107,7 +107,7 @@ async def stream(
         await websocket.close(code=UNAUTHORISED, reason=exc.reason)
         return
     await websocket.accept()
-    subscription = rt.bus.subscribe(user.party)
+    subscription = rt.bus.subscribe(user.party, user.role)
     try:
         async with anyio.create_task_group() as streams:
 
@@ -135,7 +135,7 @@ async def _pump(
 ) -> None:
     """The backlog from the store, then live events; subscribed first so nothing falls between."""
     last = since
-    while page := await rt.read(partial(event_store.since, party=user.party, seq=last, limit=PAGE)):
+    while page := await rt.read(partial(reading.since, reader=user, seq=last, limit=PAGE)):
         last = await _send(websocket, rt, user, page)
     while not (subscription.overflowed and subscription.queue.empty()):
         event = await subscription.queue.get()
@@ -193,4 +193,4 @@ async def _send(
 async def _deliver(rt: Runtime, user: User, arrived: list[Message]) -> None:
     if arrived:
         now = rt.clock.now()
-        await rt.write(lambda c: hotline.mark_delivered(c, user, arrived, now))
+        await rt.write(lambda c: messages.mark_delivered(c, user, arrived, now))

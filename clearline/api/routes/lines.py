@@ -9,7 +9,7 @@ from clearline.api.auth import CurrentRuntime, CurrentUser
 from clearline.api.schemas import LineOut, SuspendRequest
 from clearline.model.line import Line
 from clearline.model.user import Role, User
-from clearline.services.line import figures, hotline
+from clearline.services.line import figures, lines, visibility
 
 router = APIRouter(prefix="/v1/lines", tags=["lines"])
 
@@ -23,10 +23,9 @@ async def list_lines(user: CurrentUser, rt: CurrentRuntime) -> list[LineOut]:
     """
 
     def load(connection: Connection) -> list[LineOut]:
-        lines = hotline.lines_for(connection, user)
         return [
             LineOut(line=_as_seen_by(user, line), figures=figures.for_line(connection, line))
-            for line in lines
+            for line in lines.lines_for(connection, user)
         ]
 
     return await rt.read(load)
@@ -34,7 +33,7 @@ async def list_lines(user: CurrentUser, rt: CurrentRuntime) -> list[LineOut]:
 
 def _as_seen_by(user: User, line: Line) -> Line:
     """A mediator sees that a line is suspended, and since when; why is the parties' to tell."""
-    return hotline.for_mediator(line) if user.role is Role.MEDIATOR else line
+    return visibility.for_mediator(line) if user.role is Role.MEDIATOR else line
 
 
 @router.post("/{party}/suspend", response_model=Line)
@@ -43,11 +42,11 @@ async def suspend(
 ) -> Line:
     """Suspend your line with `party` (liaison officers). Messages are still taken and held."""
     now = rt.clock.now()
-    return await rt.write(lambda c: hotline.suspend(c, user, party, request.reason, now))
+    return await rt.write(lambda c: lines.suspend(c, user, party, request.reason, now))
 
 
 @router.post("/{party}/restore", response_model=Line)
 async def restore(party: str, user: CurrentUser, rt: CurrentRuntime) -> Line:
     """Restore a line you suspended (liaison officers); held messages are delivered."""
     now = rt.clock.now()
-    return await rt.write(lambda c: hotline.restore(c, user, party, now))
+    return await rt.write(lambda c: lines.restore(c, user, party, now))

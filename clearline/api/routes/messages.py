@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime
 from sqlalchemy import Connection
 
 from clearline.api.auth import CurrentRuntime, PartyUser
-from clearline.api.schemas import IdempotencyKey, MessageList, MessageOut, as_json, message_out
-from clearline.model.fields import MAX_ID
+from clearline.api.params import Limit, RecordId
+from clearline.api.schemas import (
+    IdempotencyKey,
+    MessageList,
+    MessageOut,
+    PendingList,
+    as_json,
+    message_out,
+    pending_list,
+)
 from clearline.model.message import DeliveryState, Message, MessageType
-from clearline.model.user import Language
-from clearline.services.line import hotline, sending
+from clearline.model.user import Language, User
+from clearline.runtime.node import Runtime
+from clearline.services.line import messages, pending, sending, visibility
 
 router = APIRouter(prefix="/v1/messages", tags=["messages"])
 
-MessageId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
 StateFilter = Literal[
     "held", "sent", "delivered", "acknowledged", "answered", "escalated", "overdue"
 ]
@@ -25,7 +35,7 @@ StateFilter = Literal[
 
 @router.post("", status_code=201, response_model=MessageOut)
 async def send(
-    request: hotline.SendRequest,
+    request: messages.SendRequest,
     user: PartyUser,
     rt: CurrentRuntime,
     idempotency_key: IdempotencyKey,
@@ -60,13 +70,73 @@ async def list_messages(
     since: Annotated[
         AwareDatetime | None, Query(description="Created at or after, ISO 8601 with zone.")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=1_000)] = 100,
+    limit: Limit = 100,
     lang: Language | None = None,
 ) -> MessageList:
     """Your party's messages, newest first. Reading your inbox counts as delivery."""
-    found = await rt.read(
-        lambda c: hotline.messages_for(c, user.party, box, state, type, since, limit)
+    found = await _reading(
+        rt, user, lambda c: visibility.messages_for(c, user.party, box, state, type, since, limit)
     )
+    return MessageList(messages=[message_out(m, user, lang) for m in found])
+
+
+@router.get("/pending", response_model=PendingList)
+async def list_pending(
+    user: PartyUser,
+    rt: CurrentRuntime,
+    limit: Limit = 100,
+    lang: Language | None = None,
+) -> PendingList:
+    """What your party must still acknowledge, most urgent first: precedence, then deadline
+    (one already passed first). A new line check supersedes the older unanswered checks of
+    its line, and the "line check missed" alerts of one line are one item with a count, so
+    that a flood stays readable. Reading it counts as delivery."""
+    items = await rt.read(lambda c: pending.queue(c, user.party))
+    await _deliver(rt, user, [i.message for i in items])
+    items = await rt.read(lambda c: pending.queue(c, user.party))
+    return pending_list(items, user, limit, lang)
+
+
+@router.get("/{message_id}", response_model=MessageOut)
+async def get_message(
+    message_id: RecordId, user: PartyUser, rt: CurrentRuntime, lang: Language | None = None
+) -> Response:
+    message = await rt.read(lambda c: visibility.visible(c, user.party, message_id))
+    return as_json(message_out(message, user, lang))
+
+
+@router.post("/{message_id}/ack", response_model=MessageOut)
+async def acknowledge(message_id: RecordId, user: PartyUser, rt: CurrentRuntime) -> Response:
+    """A human of the receiving party has read the message; the sender sees it at once."""
+    now = rt.clock.now()
+    message, receipts = await rt.write_sealed(
+        lambda c: messages.acknowledge(c, user, message_id, now)
+    )
+    return as_json(message_out(message, user, receipts=receipts))
+
+
+@router.post("/{message_id}/ack-item", response_model=MessageList)
+async def acknowledge_item(
+    message_id: RecordId, user: PartyUser, rt: CurrentRuntime, lang: Language | None = None
+) -> MessageList:
+    """Acknowledge the pending item this message is in: the "line check missed" alerts of
+    one line all together, anything else on its own. Answers with every message acknowledged;
+    409 if the message is not pending for your party."""
+    now = rt.clock.now()
+    done = await rt.write(lambda c: pending.acknowledge_item(c, user, message_id, now))
+    return MessageList(messages=[message_out(m, user, lang) for m in done])
+
+
+async def _reading(
+    rt: Runtime, user: User, read: Callable[[Connection], list[Message]]
+) -> list[Message]:
+    """``read`` the party's messages, marking what it receives as delivered first."""
+    found = await rt.read(read)
+    return await rt.read(read) if await _deliver(rt, user, found) else found
+
+
+async def _deliver(rt: Runtime, user: User, found: list[Message]) -> bool:
+    """Mark as delivered what the party has just read for the first time; whether any was."""
     undelivered = [
         m
         for m in found
@@ -74,26 +144,5 @@ async def list_messages(
     ]
     if undelivered:
         now = rt.clock.now()
-        await rt.write(lambda c: hotline.mark_delivered(c, user, undelivered, now))
-        found = await rt.read(
-            lambda c: hotline.messages_for(c, user.party, box, state, type, since, limit)
-        )
-    return MessageList(messages=[message_out(m, user, lang) for m in found])
-
-
-@router.get("/{message_id}", response_model=MessageOut)
-async def get_message(
-    message_id: MessageId, user: PartyUser, rt: CurrentRuntime, lang: Language | None = None
-) -> Response:
-    message = await rt.read(lambda c: hotline.visible(c, user.party, message_id))
-    return as_json(message_out(message, user, lang))
-
-
-@router.post("/{message_id}/ack", response_model=MessageOut)
-async def acknowledge(message_id: MessageId, user: PartyUser, rt: CurrentRuntime) -> Response:
-    """A human of the receiving party has read the message; the sender sees it at once."""
-    now = rt.clock.now()
-    message, receipts = await rt.write_sealed(
-        lambda c: hotline.acknowledge(c, user, message_id, now)
-    )
-    return as_json(message_out(message, user, receipts=receipts))
+        await rt.write(lambda c: messages.mark_delivered(c, user, undelivered, now))
+    return bool(undelivered)

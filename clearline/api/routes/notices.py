@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from clearline.api.auth import CurrentRuntime, PartyUser
+from clearline.api.params import Limit, RecordId
 from clearline.api.schemas import IdempotencyKey, as_json
-from clearline.model.fields import MAX_ID
 from clearline.model.notice import AmendRequest, Notice, NoticeRequest, NoticeState
 from clearline.services.deconfliction import notices
 
 router = APIRouter(prefix="/v1/notices", tags=["notices"])
-
-NoticeId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class NoticeList(BaseModel):
@@ -50,7 +46,7 @@ async def list_notices(
     user: PartyUser,
     rt: CurrentRuntime,
     state: NoticeState | None = None,
-    limit: Annotated[int, Query(ge=1, le=1_000)] = 100,
+    limit: Limit = 100,
 ) -> NoticeList:
     """Your party's notices and the other parties' shared ones, newest first."""
     found = await rt.read(lambda c: notices.notices_for(c, user.party, state, limit))
@@ -58,14 +54,14 @@ async def list_notices(
 
 
 @router.get("/{notice_id}", response_model=Notice)
-async def get_notice(notice_id: NoticeId, user: PartyUser, rt: CurrentRuntime) -> Notice:
+async def get_notice(notice_id: RecordId, user: PartyUser, rt: CurrentRuntime) -> Notice:
     """A notice with every version you may see, oldest first."""
     return await rt.read(lambda c: notices.visible(c, user.party, notice_id))
 
 
 @router.post("/{notice_id}/amend", response_model=Notice)
 async def amend_notice(
-    notice_id: NoticeId, request: AmendRequest, user: PartyUser, rt: CurrentRuntime
+    notice_id: RecordId, request: AmendRequest, user: PartyUser, rt: CurrentRuntime
 ) -> Notice:
     """A new version of your notice; conflicts it no longer causes are resolved at once."""
     now = rt.clock.now()
@@ -75,7 +71,7 @@ async def amend_notice(
 
 
 @router.post("/{notice_id}/cancel", response_model=Notice)
-async def cancel_notice(notice_id: NoticeId, user: PartyUser, rt: CurrentRuntime) -> Notice:
+async def cancel_notice(notice_id: RecordId, user: PartyUser, rt: CurrentRuntime) -> Notice:
     """Cancel your notice; its conflicts are resolved."""
     now = rt.clock.now()
     return await rt.write(lambda c: notices.cancel(c, user, notice_id, now, rt.conflict_engine))

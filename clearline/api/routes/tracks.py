@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import io
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from clearline.api.auth import CurrentRuntime, PartyUser
-from clearline.model.errors import from_validation, not_found
-from clearline.model.fields import MAX_ID
+from clearline.api.params import Limit, RecordId
+from clearline.model.errors import from_validation
 from clearline.model.track import Encounter, EncounterState, Track, TrackBatch
-from clearline.runtime.node import Runtime
-from clearline.services.deconfliction.notices import agreement_for
 from clearline.services.tactical import encounters, tracks
-from clearline.services.tactical.replay import write_daa
-from clearline.store import agreements as agreement_store
-from clearline.store import tracks as track_store
 
 router = APIRouter(prefix="/v1", tags=["tracks"])
-
-EncounterId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class Accepted(BaseModel):
@@ -77,15 +66,9 @@ async def live_tracks(
 ) -> TrackList:
     """The live tracks your party may see: its own, and others' shared with it."""
     now = rt.clock.now()
-
-    def seen(connection: Connection) -> list[Track]:
-        agreement = agreement_for(connection, user.party, agreement_id)
-        protocol = agreement_store.protocol_in_force(connection, agreement)
-        picture = rt.pictures.of(connection, agreement, now.timestamp())
-        return tracks.tracks_for(picture, user.party, now, protocol)
-
     # Through the writer: the picture is only ever touched by one thread.
-    return TrackList(tracks=await rt.write(seen))
+    seen = await rt.write(lambda c: tracks.live_for(c, user.party, agreement_id, rt.pictures, now))
+    return TrackList(tracks=seen)
 
 
 @router.get("/encounters", response_model=EncounterList)
@@ -93,38 +76,21 @@ async def list_encounters(
     user: PartyUser,
     rt: CurrentRuntime,
     state: EncounterState | None = None,
-    limit: Annotated[int, Query(ge=1, le=1_000)] = 100,
+    limit: Limit = 100,
 ) -> EncounterList:
     """Encounters your party's assets are in, newest first."""
     now = rt.clock.now()
-
-    def seen(connection: Connection) -> list[Encounter]:
-        found = track_store.encounters_for(connection, user.party, state, limit)
-        return [_view(connection, rt, e, user.party, now.timestamp()) for e in found]
-
-    return EncounterList(encounters=await rt.write(seen))
+    found = await rt.write(
+        lambda c: encounters.encounters_for(c, user.party, state, limit, rt.pictures, now)
+    )
+    return EncounterList(encounters=found)
 
 
 @router.get("/encounters/{encounter_id}/export.daa", response_class=PlainTextResponse)
-async def export(encounter_id: EncounterId, user: PartyUser, rt: CurrentRuntime) -> str:
+async def export(encounter_id: RecordId, user: PartyUser, rt: CurrentRuntime) -> str:
     """Both tracks of an encounter, second by second, as a DAIDALUS `.daa` file for
     `clearline replay`; refused where the other party's track is blind to you."""
     now = rt.clock.now()
-
-    def states(connection: Connection) -> str:
-        encounter = track_store.encounter(connection, encounter_id)
-        if encounter is None or user.party not in encounter.parties:
-            raise not_found("id", f"no encounter {encounter_id} involves you")
-        picture = rt.pictures.of(connection, encounter.agreement_id, now.timestamp())
-        out = io.StringIO()
-        write_daa(tracks.encounter_states(connection, picture, encounter, user.party, now), out)
-        return out.getvalue()
-
-    return await rt.write(states)
-
-
-def _view(
-    connection: Connection, rt: Runtime, encounter: Encounter, party: str, now_s: float
-) -> Encounter:
-    picture = rt.pictures.of(connection, encounter.agreement_id, now_s)
-    return encounters.view(encounter, party, picture)
+    return await rt.write(
+        lambda c: tracks.encounter_daa(c, user.party, encounter_id, rt.pictures, now)
+    )

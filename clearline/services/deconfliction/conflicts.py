@@ -21,7 +21,7 @@ from clearline.geo.volumes import to_geojson
 from clearline.model import times
 from clearline.model.conflict import Conflict, ConflictState, Involved, Near
 from clearline.model.errors import conflict as refused
-from clearline.model.errors import forbidden, invalid, not_found
+from clearline.model.errors import forbidden, invalid
 from clearline.model.event import EventType
 from clearline.model.message import (
     ConflictAlertBody,
@@ -33,14 +33,20 @@ from clearline.model.message import (
 from clearline.model.protocol import Protocol
 from clearline.model.user import Role, User
 from clearline.model.zone import Severity, Zone
-from clearline.services.deconfliction import engine
-from clearline.services.line import hotline
+from clearline.services.alerts import AlertedRecords
+from clearline.services.deconfliction.index import AgreementIndex
+from clearline.services.deconfliction.screening import CrossingCheck, Found
+from clearline.services.deconfliction.severity import severity
+from clearline.services.line import messages
 from clearline.store import conflicts as conflict_store
-from clearline.store import events
 from clearline.store import messages as message_store
 
 SOON_S = 3_600
 APPROVALS = frozenset({CrossingDecision.APPROVED, CrossingDecision.APPROVED_WITH_CONDITIONS})
+CONFLICTS = AlertedRecords(
+    "conflict", conflict_store.get, conflict_store.add_alert, MessageType.CONFLICT_ALERT
+)
+"""Conflicts on record: fetched, announced and alerted as encounters are."""
 
 
 def precedence(severity: Severity, starts_in_s: float) -> Precedence:
@@ -58,9 +64,9 @@ def precedence(severity: Severity, starts_in_s: float) -> Precedence:
 
 def record(
     connection: Connection,
-    theatre: engine.Theatre,
+    index: AgreementIndex,
     notice_id: int,
-    found: list[engine.Found],
+    found: list[Found],
     protocol: Protocol,
     now: datetime,
     resolution: str,
@@ -68,7 +74,7 @@ def record(
     """Bring the record of ``notice_id``'s conflicts in line with what the engine found now."""
     standing = conflict_store.standing_of_notice(connection, notice_id)
     for clash in found:
-        values = _values(clash, theatre, now)
+        values = _values(clash, index, now)
         before = standing.pop(clash.b.match_key, None)
         if before is None:
             _open(connection, clash.b.match_key, values, protocol, now)
@@ -105,7 +111,7 @@ def acknowledge(connection: Connection, user: User, conflict_id: int, now: datet
     for message_id in conflict.alert_ids:
         message = message_store.get(connection, message_id)
         if message is not None and message.recipient(user.party) is not None:
-            hotline.acknowledge(connection, user, message_id, now)
+            messages.acknowledge(connection, user, message_id, now)
     _announce(connection, EventType.CONFLICT_ACKNOWLEDGED, conflict_id, now)
     return visible(connection, user.party, conflict_id, now)
 
@@ -144,10 +150,7 @@ def close_ended(connection: Connection, now: datetime) -> int:
 
 def visible(connection: Connection, party: str, conflict_id: int, now: datetime) -> Conflict:
     """The conflict as ``party`` sees it; 404 unless the party is involved."""
-    found = conflict_store.get(connection, conflict_id)
-    if found is None or party not in found.parties:
-        raise not_found("id", f"no conflict {conflict_id} involves you")
-    return view(found, party, now)
+    return view(CONFLICTS.involving(connection, party, conflict_id), party, now)
 
 
 def conflicts_for(
@@ -189,7 +192,7 @@ def common_view(conflict: Conflict, now: datetime) -> tuple[BaseGeometry, dateti
     return region, start, end
 
 
-def crossing_check(connection: Connection, agreement_id: str, party: str) -> engine.CrossingCheck:
+def crossing_check(connection: Connection, agreement_id: str, party: str) -> CrossingCheck:
     """Whether ``party`` holds an approved crossing request over a line for a window; the
     requests are read once, on the first line a notice touches."""
     approvals: list[tuple[str, datetime, datetime]] | None = None
@@ -223,17 +226,17 @@ def _seen(side: Involved, party: str) -> Involved:
     return side
 
 
-def _values(clash: engine.Found, theatre: engine.Theatre, now: datetime) -> dict[str, Any]:
+def _values(clash: Found, index: AgreementIndex, now: datetime) -> dict[str, Any]:
     return {
-        "agreement_id": theatre.agreement_id,
+        "agreement_id": index.agreement_id,
         "source": clash.b.source,
         "parties": clash.b.parties,
         "a": clash.a,
         "b": clash.b.side,
-        "region": _geojson(clash.region, theatre),
+        "region": _geojson(clash.region, index),
         "near": {
             side: Near(
-                region=_geojson(part.region, theatre),
+                region=_geojson(part.region, index),
                 window_start=times.moment(part.start),
                 window_end=times.moment(part.end),
             )
@@ -241,15 +244,15 @@ def _values(clash: engine.Found, theatre: engine.Theatre, now: datetime) -> dict
         },
         "window_start": times.moment(clash.start),
         "window_end": times.moment(clash.end),
-        "severity": engine.severity(clash, now),
+        "severity": severity(clash, now),
         "late_s": clash.b.late_s,
         "updated_at": now,
     }
 
 
-def _geojson(region: BaseGeometry, theatre: engine.Theatre) -> dict[str, Any]:
+def _geojson(region: BaseGeometry, index: AgreementIndex) -> dict[str, Any]:
     """As JSON reads it back (lists, not tuples), so that an unchanged region compares equal."""
-    loaded: dict[str, Any] = json.loads(json.dumps(to_geojson(region, theatre.projection)))
+    loaded: dict[str, Any] = json.loads(json.dumps(to_geojson(region, index.projection)))
     return loaded
 
 
@@ -263,7 +266,7 @@ def _open(
     conflict_id = conflict_store.insert(
         connection, match_key, state=ConflictState.OPEN, created_at=now, **values
     )
-    _alert(connection, _get(connection, conflict_id), protocol, now)
+    _alert(connection, CONFLICTS.get(connection, conflict_id), protocol, now)
     _announce(connection, EventType.CONFLICT_OPENED, conflict_id, now)
 
 
@@ -285,7 +288,7 @@ def _update(
     if same:
         return
     conflict_store.update(connection, before.id, **values)
-    conflict = _get(connection, before.id)
+    conflict = CONFLICTS.get(connection, before.id)
     if conflict.severity.rank > before.severity.rank:
         _alert(connection, conflict, protocol, now)
     _announce(connection, EventType.CONFLICT_UPDATED, before.id, now)
@@ -305,18 +308,9 @@ def _alert(connection: Connection, conflict: Conflict, protocol: Protocol, now: 
         window_end=end if start <= end else None,
         late_s=conflict.late_s or None,
     ).model_dump(mode="json", exclude_none=True)
-    for other in others:
-        for line in hotline.lines_in(connection, conflict.agreement_id, filer, other):
-            message = hotline.send_system(
-                connection,
-                line,
-                MessageType.CONFLICT_ALERT,
-                urgency,
-                body,
-                protocol.deadline_s(urgency),
-                now,
-            )
-            conflict_store.add_alert(connection, conflict.id, message.id)
+    CONFLICTS.alert(
+        connection, conflict, [(filer, o) for o in others], urgency, body, protocol, now
+    )
 
 
 def _point(region: BaseGeometry) -> Point:
@@ -326,18 +320,4 @@ def _point(region: BaseGeometry) -> Point:
 
 def _announce(connection: Connection, type: EventType, conflict_id: int, now: datetime) -> None:
     """One event per involved party, each with the conflict as that party may see it."""
-    conflict = _get(connection, conflict_id)
-    events.append_each(
-        connection,
-        type,
-        now,
-        conflict.agreement_id,
-        conflict.parties,
-        lambda party: {"conflict": view(conflict, party, now).model_dump(mode="json")},
-    )
-
-
-def _get(connection: Connection, conflict_id: int) -> Conflict:
-    found = conflict_store.get(connection, conflict_id)
-    assert found is not None, "a conflict just stored or found must load"
-    return found
+    CONFLICTS.announce(connection, type, conflict_id, now, lambda c, party: view(c, party, now))

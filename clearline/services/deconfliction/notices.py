@@ -30,7 +30,10 @@ from clearline.model.notice import (
 from clearline.model.protocol import Protocol
 from clearline.model.user import SENDING_ROLES, User
 from clearline.model.volume import VolumeIn
-from clearline.services.deconfliction import bounds, conflicts, engine
+from clearline.services.deconfliction import bounds, conflicts
+from clearline.services.deconfliction.engine import ConflictEngine
+from clearline.services.deconfliction.index import AgreementIndex, NoticeFacts, probe_of
+from clearline.services.deconfliction.screening import screen
 from clearline.store import agreements as agreement_store
 from clearline.store import events
 from clearline.store import notices as notice_store
@@ -42,7 +45,7 @@ def file(
     request: NoticeRequest,
     now: datetime,
     idempotency_key: str,
-    conflict_engine: engine.ConflictEngine,
+    conflict_engine: ConflictEngine,
 ) -> tuple[Notice, bool]:
     """File a notice and screen it. Returns it and whether it was created now (False: replay)."""
     _may_file(user)
@@ -55,7 +58,7 @@ def file(
         return _get(connection, previous[0]), False
     agreement_id = agreement_for(connection, user.party, request.agreement)
     protocol = agreement_store.protocol_in_force(connection, agreement_id)
-    theatre = conflict_engine.theatre(connection, agreement_id)
+    index = conflict_engine.index(connection, agreement_id)
     version, probe = _version(
         request.volumes,
         request.sharing,
@@ -63,7 +66,7 @@ def file(
         request.kind,
         1,
         protocol,
-        theatre.projection,
+        index.projection,
         user,
         now,
     )
@@ -78,7 +81,7 @@ def file(
     )
     notice = _get(connection, notice_id)
     _announce(connection, EventType.NOTICE_FILED, notice, now)
-    _screen(connection, theatre, notice, probe, protocol, now)
+    _screen(connection, index, notice, probe, protocol, now)
     return notice, True
 
 
@@ -88,12 +91,12 @@ def amend(
     notice_id: int,
     request: AmendRequest,
     now: datetime,
-    conflict_engine: engine.ConflictEngine,
+    conflict_engine: ConflictEngine,
 ) -> Notice:
     """A new version of a live notice; conflicts it no longer causes are resolved."""
     notice = _own_live(connection, user, notice_id)
     protocol = agreement_store.protocol_in_force(connection, notice.agreement_id)
-    theatre = conflict_engine.theatre(connection, notice.agreement_id)
+    index = conflict_engine.index(connection, notice.agreement_id)
     current = notice.current
     version, probe = _version(
         request.volumes,
@@ -102,14 +105,14 @@ def amend(
         notice.kind,
         current.version + 1,
         protocol,
-        theatre.projection,
+        index.projection,
         user,
         now,
     )
     notice_store.add_version(connection, notice_id, version)
     notice = _get(connection, notice_id)
     _announce(connection, EventType.NOTICE_AMENDED, notice, now)
-    _screen(connection, theatre, notice, probe, protocol, now)
+    _screen(connection, index, notice, probe, protocol, now)
     return notice
 
 
@@ -118,10 +121,10 @@ def cancel(
     user: User,
     notice_id: int,
     now: datetime,
-    conflict_engine: engine.ConflictEngine,
+    conflict_engine: ConflictEngine,
 ) -> Notice:
     notice = _own_live(connection, user, notice_id)
-    conflict_engine.theatre(connection, notice.agreement_id).drop_notice(notice_id)
+    conflict_engine.index(connection, notice.agreement_id).drop_notice(notice_id)
     notice_store.set_state(connection, notice_id, NoticeState.CANCELLED, now)
     notice = _get(connection, notice_id)
     _announce(connection, EventType.NOTICE_CANCELLED, notice, now)
@@ -129,48 +132,46 @@ def cancel(
     return notice
 
 
-def advance(connection: Connection, now: datetime, conflict_engine: engine.ConflictEngine) -> int:
+def advance(connection: Connection, now: datetime, conflict_engine: ConflictEngine) -> int:
     """Planned notices whose first volume has started become active; notices whose last
     volume has ended become ended and leave the conflict index."""
     starting, ending = notice_store.due(connection, now)
     for notice in starting:
         _set_state(connection, notice, NoticeState.ACTIVE, now)
     for notice in ending:
-        conflict_engine.theatre(connection, notice.agreement_id).drop_notice(notice.id)
+        conflict_engine.index(connection, notice.agreement_id).drop_notice(notice.id)
         _set_state(connection, notice, NoticeState.ENDED, now)
     return len(starting) + len(ending)
 
 
 def on_crossing_decision(
-    connection: Connection, message: Message, now: datetime, conflict_engine: engine.ConflictEngine
+    connection: Connection, message: Message, now: datetime, conflict_engine: ConflictEngine
 ) -> None:
     """An answered crossing request may clear conflicts: screen the requester's live notices."""
     if message.type is not MessageType.CROSSING_DECISION or message.recipients == ():
         return
     requester = message.recipients[0].party
     protocol = agreement_store.protocol_in_force(connection, message.agreement_id)
-    theatre = conflict_engine.theatre(connection, message.agreement_id)
+    index = conflict_engine.index(connection, message.agreement_id)
     for notice in notice_store.live_of(connection, message.agreement_id, requester):
-        probe = engine.probe_of(notice, theatre.projection)
-        _screen(connection, theatre, notice, probe, protocol, now)
+        probe = probe_of(notice, index.projection)
+        _screen(connection, index, notice, probe, protocol, now)
 
 
 def rescreen_near(
     connection: Connection,
-    theatre: engine.Theatre,
+    index: AgreementIndex,
     area: Probe,
     reach: Minima,
     now: datetime,
 ) -> None:
     """Screen again every live notice within ``reach`` of ``area``: a new zone or declared
     position can put notices filed before it in conflict."""
-    protocol = agreement_store.protocol_in_force(connection, theatre.agreement_id)
-    _, rows = theatre.notices.query(area, reach)
-    for notice_id in sorted(set(theatre.notices.key(rows).tolist())):
+    protocol = agreement_store.protocol_in_force(connection, index.agreement_id)
+    _, rows = index.notices.query(area, reach)
+    for notice_id in sorted(set(index.notices.key(rows).tolist())):
         notice = _get(connection, notice_id)
-        _screen(
-            connection, theatre, notice, engine.probe_of(notice, theatre.projection), protocol, now
-        )
+        _screen(connection, index, notice, probe_of(notice, index.projection), protocol, now)
 
 
 def visible(connection: Connection, party: str, notice_id: int) -> Notice:
@@ -208,19 +209,17 @@ def _may_see(connection: Connection, notice: Notice, party: str) -> bool:
 
 def _screen(
     connection: Connection,
-    theatre: engine.Theatre,
+    index: AgreementIndex,
     notice: Notice,
     probe: Probe,
     protocol: Protocol,
     now: datetime,
 ) -> None:
     current = notice.current
-    facts = engine.NoticeFacts(
-        notice.party, notice.kind, current.version, current.sharing, current.late_s
-    )
-    theatre.index_notice(notice.id, facts, probe)
-    found = engine.screen(
-        theatre,
+    facts = NoticeFacts(notice.party, notice.kind, current.version, current.sharing, current.late_s)
+    index.index_notice(notice.id, facts, probe)
+    found = screen(
+        index,
         notice.id,
         facts,
         probe,
@@ -229,7 +228,7 @@ def _screen(
     )
     conflicts.record(
         connection,
-        theatre,
+        index,
         notice.id,
         found,
         protocol,

@@ -35,7 +35,11 @@ from clearline.model.notice import ActivityKind, Sharing
 from clearline.model.protocol import Protocol, Separation
 from clearline.model.user import User
 from clearline.model.volume import VolumeIn
-from clearline.services.deconfliction import engine, notices
+from clearline.services.deconfliction import notices
+from clearline.services.deconfliction.engine import ConflictEngine
+from clearline.services.deconfliction.index import AgreementIndex, NoticeFacts
+from clearline.services.deconfliction.screening import Found, screen
+from clearline.services.deconfliction.severity import severity
 from clearline.store import agreements as agreement_store
 from clearline.store import events as event_store
 
@@ -53,7 +57,7 @@ class PlanProperties(BaseModel):
 @dataclass(frozen=True)
 class Plan:
     ids: list[str]
-    facts: list[engine.NoticeFacts]
+    facts: list[NoticeFacts]
     probe: Probe
 
 
@@ -87,7 +91,7 @@ def read_plan(collection: Any, protocol: Protocol) -> Plan:
                 where = "properties." + (".".join(loc) or "geometry")
             raise invalid(f"{field}.{where}", reason_of(first)) from exc
         ids.append(str(named.id))
-        facts.append(engine.NoticeFacts(named.party, named.kind, 0, Sharing.SHARED, 0.0))
+        facts.append(NoticeFacts(named.party, named.kind, 0, Sharing.SHARED, 0.0))
         shapes.append(volume_footprint(volume, area, field))
         bands.append(
             (
@@ -118,7 +122,7 @@ def check(
     separation: Separation | None,
     now: datetime,
     protocol: Protocol | None = None,
-    filed: engine.Theatre | None = None,
+    filed: AgreementIndex | None = None,
     viewer: str | None = None,
 ) -> Checked:
     """Conflicts among the plan's volumes, and with ``filed`` if given, as GeoJSON; blind
@@ -127,14 +131,14 @@ def check(
     if separation is not None:
         protocol = protocol.model_copy(update={"separation": separation})
     plan = read_plan(collection, protocol)
-    scratch = engine.Theatre("plan", (), projection(*protocol.theatre_centre))
+    scratch = AgreementIndex("plan", (), projection(*protocol.theatre_centre))
     for key, facts in enumerate(plan.facts):
         scratch.index_notice(key, facts, plan.probe.pick(slice(key, key + 1)))
     found: dict[str, dict[str, Any]] = {}
     blind: dict[str, set[int]] = {}
     for key, facts in enumerate(plan.facts):
         probe = plan.probe.pick(slice(key, key + 1))
-        for clash in engine.screen(scratch, key, facts, probe, protocol, _never):
+        for clash in screen(scratch, key, facts, probe, protocol, _never):
             other = clash.b.side.notice_id
             assert other is not None
             pair = tuple(sorted((plan.ids[key], plan.ids[other])))
@@ -143,7 +147,7 @@ def check(
             )
         if filed is None:
             continue
-        for clash in engine.screen(filed, -1 - key, facts, probe, protocol, _never):
+        for clash in screen(filed, -1 - key, facts, probe, protocol, _never):
             side = clash.b.side
             if viewer is not None and side.blind and side.party not in (viewer, None):
                 assert side.notice_id is not None
@@ -161,7 +165,7 @@ def check_filed(
     collection: Any,
     separation: Separation | None,
     agreement: str | None,
-    conflict_engine: engine.ConflictEngine,
+    conflict_engine: ConflictEngine,
     now: datetime,
 ) -> dict[str, Any]:
     """``check`` for a party of a running line, against its agreement's filed notices, with
@@ -169,8 +173,8 @@ def check_filed(
     and the events it records are one transaction."""
     agreement_id = notices.agreement_for(connection, user.party, agreement)
     protocol = agreement_store.protocol_in_force(connection, agreement_id)
-    theatre = conflict_engine.theatre(connection, agreement_id)
-    found = check(collection, separation, now, protocol, theatre, user.party)
+    index = conflict_engine.index(connection, agreement_id)
+    found = check(collection, separation, now, protocol, index, user.party)
     answer = found.collection()
     answer["blind"] = _blind(connection, user.party, agreement_id, found.blind, protocol, now)
     return answer
@@ -255,18 +259,16 @@ def _filed_name(side: Any) -> str:
     return f"position {side.position_id}"
 
 
-def _feature(
-    clash: engine.Found, a: str, b: str, theatre: engine.Theatre, now: datetime
-) -> dict[str, Any]:
+def _feature(clash: Found, a: str, b: str, index: AgreementIndex, now: datetime) -> dict[str, Any]:
     return {
         "type": "Feature",
-        "geometry": to_geojson(clash.region, theatre.projection),
+        "geometry": to_geojson(clash.region, index.projection),
         "properties": {
             "a": a,
             "b": b,
             "source": clash.b.source,
             "parties": list(clash.b.parties),
-            "severity": engine.severity(clash, now),
+            "severity": severity(clash, now),
             "overlap": clash.overlap,
             "window_start": times.moment(clash.start).isoformat(),
             "window_end": times.moment(clash.end).isoformat(),

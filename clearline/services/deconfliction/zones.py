@@ -21,7 +21,9 @@ from clearline.model.errors import conflict, forbidden, from_validation, invalid
 from clearline.model.event import EventType
 from clearline.model.user import SENDING_ROLES, Role, User
 from clearline.model.zone import Position, PositionIn, Zone, ZoneIn
-from clearline.services.deconfliction import bounds, engine, notices
+from clearline.services.deconfliction import bounds, notices
+from clearline.services.deconfliction.engine import ConflictEngine
+from clearline.services.deconfliction.index import band_probe, zone_area
 from clearline.store import agreements as agreement_store
 from clearline.store import events
 from clearline.store import zones as zone_store
@@ -33,7 +35,7 @@ def add_zone(
     zone: ZoneIn,
     by: User | None,
     now: datetime,
-    conflict_engine: engine.ConflictEngine,
+    conflict_engine: ConflictEngine,
     field: str = "zone",
 ) -> Zone:
     """Add a zone; ``by`` None is the line's administrator (agreed zones, set up at talks)."""
@@ -46,15 +48,15 @@ def add_zone(
         raise invalid(f"{field}.owner", f"{zone.owner} is not a party to {agreement_id}")
     if zone_store.zone_named(connection, agreement_id, zone.name) is not None:
         raise conflict(f"{field}.name", f"a zone named {zone.name!r} exists already")
-    theatre = conflict_engine.theatre(connection, agreement_id)
-    area = engine.zone_area(zone, theatre.projection, field)
+    index = conflict_engine.index(connection, agreement_id)
+    area = zone_area(zone, index.projection, field)
     protocol = agreement_store.protocol_in_force(connection, agreement_id)
     bounds.drawn_in_theatre(zone.geometry.coordinates, protocol, f"{field}.geometry")
     stored = zone_store.insert_zone(connection, agreement_id, zone, by.id if by else None, now)
-    theatre.index_zone(stored, area)
+    index.index_zone(stored, area)
     _announce(connection, EventType.ZONE_ADDED, agreement_id, True, {"zone": _dump(stored)}, now)
-    reach = engine.band_probe(area, zone.alt_lower_ft, zone.alt_upper_ft, -math.inf, math.inf)
-    notices.rescreen_near(connection, theatre, reach, Minima(), now)
+    reach = band_probe(area, zone.alt_lower_ft, zone.alt_upper_ft, -math.inf, math.inf)
+    notices.rescreen_near(connection, index, reach, Minima(), now)
     return stored
 
 
@@ -63,7 +65,7 @@ def import_features(
     agreement_id: str,
     collection: dict[str, Any],
     now: datetime,
-    conflict_engine: engine.ConflictEngine,
+    conflict_engine: ConflictEngine,
 ) -> list[Zone]:
     """Zones from a GeoJSON FeatureCollection: each feature's properties are a zone's fields."""
     if collection.get("type") != "FeatureCollection" or not isinstance(
@@ -115,7 +117,7 @@ def declare(
     user: User,
     request: PositionIn,
     now: datetime,
-    conflict_engine: engine.ConflictEngine,
+    conflict_engine: ConflictEngine,
 ) -> Position:
     """Declare a position of the user's own party, snapped to the protocol's grid square."""
     if user.role not in SENDING_ROLES:
@@ -141,11 +143,11 @@ def declare(
         declared_at=now,
         declared_by=user.id,
     )
-    theatre = conflict_engine.theatre(connection, agreement_id)
-    square = theatre.projection.to_metres(grid.square(reference))
+    index = conflict_engine.index(connection, agreement_id)
+    square = index.projection.to_metres(grid.square(reference))
     start = times.epoch(valid_from)
     end = times.epoch(request.valid_until) if request.valid_until else math.inf
-    theatre.index_position(position_id, user.party, square, start, end)
+    index.index_position(position_id, user.party, square, start, end)
     position = position_of(zone_store.get_position(connection, position_id))
     _announce(
         connection,
@@ -155,8 +157,8 @@ def declare(
         {"position": position.model_dump(mode="json")},
         now,
     )
-    reach = engine.band_probe(square, -math.inf, math.inf, start, end)
-    notices.rescreen_near(connection, theatre, reach, Minima(protocol.standoff_m, math.inf), now)
+    reach = band_probe(square, -math.inf, math.inf, start, end)
+    notices.rescreen_near(connection, index, reach, Minima(protocol.standoff_m, math.inf), now)
     return position
 
 
@@ -167,23 +169,10 @@ def positions_for(connection: Connection, party: str) -> list[Position]:
 
 
 def position_of(row: Any) -> Position:
-    square = grid.square(row.mgrs)
+    """A position from its row, with the centre and square of its grid reference."""
     lat, lon = grid.centre(row.mgrs)
-    return Position(
-        id=row.id,
-        agreement_id=row.agreement_id,
-        party=row.party,
-        name=row.name,
-        kind=row.kind,
-        mgrs=row.mgrs,
-        lat=lat,
-        lon=lon,
-        square=dict(square.__geo_interface__),
-        valid_from=row.valid_from,
-        valid_until=row.valid_until,
-        declared_at=row.declared_at,
-        declared_by=row.declared_by,
-    )
+    square = dict(grid.square(row.mgrs).__geo_interface__)
+    return Position.model_validate({**row._mapping, "lat": lat, "lon": lon, "square": square})
 
 
 def _dump(zone: Zone) -> dict[str, Any]:

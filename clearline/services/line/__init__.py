@@ -1,4 +1,5 @@
-"""The hotline itself: messages with acknowledgement (``hotline``), sending them and what follows
+"""The hotline itself: messages with acknowledgement (``messages``), who may see what of them
+(``visibility``), the lines and their suspension (``lines``), sending with what follows
 (``sending``), deadlines and escalation (``deadlines``), the hourly line checks
-(``line_checks``), rendering in each reader's language (``rendering``) and the figures a
-mediator reads (``figures``)."""
+(``line_checks``), the pending queue a duty officer works through (``pending``), rendering in
+each reader's language (``rendering``) and the figures a mediator reads (``figures``)."""

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from clearline.model.event import EventType
 from clearline.model.message import Message, Recipient
-from clearline.services.line import hotline, line_checks
+from clearline.services.line import line_checks, visibility
 from clearline.store import agreements as agreement_store
 from clearline.store import events
 from clearline.store import messages as message_store
@@ -76,7 +76,7 @@ def _escalate(
         kind,
         now,
         message.agreement_id,
-        {recipient.party} | hotline.senders(message),
+        {recipient.party} | visibility.senders(message),
         {
             "message_id": message.id,
             "party": recipient.party,

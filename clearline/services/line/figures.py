@@ -14,11 +14,12 @@ from datetime import datetime
 from statistics import median
 
 import sqlalchemy as sa
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
 from clearline.model.line import Line
 from clearline.model.message import MessageType
+from clearline.store import webhooks
 from clearline.store.schema import messages, recipients
 
 
@@ -37,6 +38,9 @@ class LineFigures(BaseModel):
     unacknowledged: int
     escalated: int
     overdue: int
+    escalations_unreached: int = Field(
+        description="Escalations no console of the role they named showed, no page reached."
+    )
     median_answer_s: dict[str, float]
     line_checks: list[LineCheckResult]
 
@@ -81,6 +85,7 @@ def for_line(connection: Connection, line: Line, recent_checks: int = 20) -> Lin
         unacknowledged=sum(row.acknowledged_at is None for row in rows),
         escalated=sum(row.escalation_level > 0 for row in rows),
         overdue=sum(bool(row.overdue) for row in rows),
+        escalations_unreached=webhooks.unreached_on_line(connection, line.id),
         median_answer_s={p: median(v) for p, v in answers.items()},
         line_checks=checks[-recent_checks:],
     )

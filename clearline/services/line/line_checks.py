@@ -2,7 +2,9 @@
 
 The line sends a FLASH line check to both parties of every carrying line at the protocol's
 interval. A duty officer's acknowledgement is the answer; its delay is on the record. A check
-nobody acknowledges within the protocol's deadline raises a FLASH alert to both sides.
+nobody acknowledges within the protocol's deadline raises a FLASH alert to both sides, and so
+does one still open when the next is sent: the new check supersedes it, so that a line nobody
+watches holds one pending check, not one an hour.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
+from clearline.model.line import Line
 from clearline.model.message import Message, MessageType, Precedence, Recipient
-from clearline.services.line import hotline
+from clearline.services.line import messages
 from clearline.store import agreements as agreement_store
 from clearline.store import messages as message_store
 
@@ -21,8 +24,9 @@ def send_due(connection: Connection, now: datetime) -> list[Message]:
     sent = []
     for line in agreement_store.lines_due_for_check(connection, now):
         protocol = agreement_store.protocol_in_force(connection, line.agreement_id)
+        _supersede(connection, line, now)
         sent.append(
-            hotline.send_system(
+            messages.send_system(
                 connection,
                 line,
                 MessageType.LINE_CHECK,
@@ -40,6 +44,18 @@ def send_due(connection: Connection, now: datetime) -> list[Message]:
     return sent
 
 
+def _supersede(connection: Connection, line: Line, now: datetime) -> None:
+    """Close the checks of ``line`` still waiting for their deadline as missed."""
+    open_checks: dict[int, tuple[Message, list[Recipient]]] = {}
+    for party in (line.party_a, line.party_b):
+        for message in message_store.unanswered(connection, party):
+            copy = message.recipient(party)
+            if is_line_check(message) and message.line_id == line.id and copy and copy.due_at:
+                open_checks.setdefault(message.id, (message, []))[1].append(copy)
+    for check, silent in open_checks.values():
+        missed(connection, check, silent, now)
+
+
 def is_line_check(message: Message) -> bool:
     return message.type is MessageType.LINE_CHECK and message.sender_party is None
 
@@ -54,7 +70,7 @@ def missed(
         )
     line = agreement_store.get_line(connection, check.line_id)
     protocol = agreement_store.protocol_in_force(connection, line.agreement_id)
-    return hotline.send_system(
+    return messages.send_system(
         connection,
         line,
         MessageType.LINE_CHECK_MISSED,

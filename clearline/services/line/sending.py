@@ -12,7 +12,7 @@ from clearline.model.message import Message
 from clearline.model.user import User
 from clearline.services.deconfliction import notices
 from clearline.services.deconfliction.engine import ConflictEngine
-from clearline.services.line import hotline
+from clearline.services.line import messages
 from clearline.services.tactical import unknowns
 from clearline.services.tactical.picture import Pictures
 
@@ -20,14 +20,14 @@ from clearline.services.tactical.picture import Pictures
 def send(
     connection: Connection,
     sender: User,
-    request: hotline.SendRequest,
+    request: messages.SendRequest,
     now: datetime,
     idempotency_key: str,
     conflict_engine: ConflictEngine,
     pictures: Pictures,
 ) -> tuple[Message, bool]:
-    """``hotline.send``, then its consequences if the message is new (not a replay)."""
-    message, created = hotline.send(connection, sender, request, now, idempotency_key)
+    """``messages.send``, then its consequences if the message is new (not a replay)."""
+    message, created = messages.send(connection, sender, request, now, idempotency_key)
     if created:
         notices.on_crossing_decision(connection, message, now, conflict_engine)
         unknowns.on_identification_reply(connection, message, now, pictures)

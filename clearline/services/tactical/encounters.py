@@ -26,18 +26,21 @@ from clearline.model.message import Against, MessageType, Point, Precedence, Tra
 from clearline.model.protocol import Protocol
 from clearline.model.track import Counterpart, Encounter, EncounterState
 from clearline.model.wellclear import FT_M, WellClear
-from clearline.services.deconfliction.engine import Theatre
-from clearline.services.line import hotline
+from clearline.services.alerts import AlertedRecords
+from clearline.services.deconfliction.index import AgreementIndex
 from clearline.services.tactical import intrusions
 from clearline.services.tactical.alerting import NONE_YET, AlertFilter
-from clearline.services.tactical.picture import Key, PairWatch, Picture, Sighting
-from clearline.store import events
+from clearline.services.tactical.picture import Key, PairWatch, Picture, Pictures, Sighting
 from clearline.store import tracks as track_store
 
 MOVED_S = 2.0
 """An open encounter's predicted entry is rewritten when it moves by more than this."""
 PRECEDENCE = {3: Precedence.FLASH, 2: Precedence.IMMEDIATE, 1: Precedence.PRIORITY}
 """Alert level to precedence on the line: a warning (3) wakes everyone."""
+ENCOUNTERS = AlertedRecords(
+    "encounter", track_store.encounter, track_store.add_alert, MessageType.TRACK_ALERT
+)
+"""Encounters on record: fetched, announced and alerted as conflicts are."""
 
 
 def screen(
@@ -45,7 +48,7 @@ def screen(
     picture: Picture,
     protocol: Protocol,
     now: datetime,
-    theatre: Theatre | None = None,
+    theatre: AgreementIndex | None = None,
 ) -> int:
     """One screening cycle of an agreement's picture: track pairs, and tracks against the
     theatre's zones, positions and notices where a theatre is given."""
@@ -132,6 +135,19 @@ def candidates(
         max(level.volume.vertical_ft for level in well_clear.levels) * FT_M,
     )
     return rows, position, velocity, found
+
+
+def encounters_for(
+    connection: Connection,
+    party: str,
+    state: EncounterState | None,
+    limit: int,
+    pictures: Pictures,
+    now: datetime,
+) -> list[Encounter]:
+    """Encounters ``party``'s assets are in, newest first, each as ``party`` may see it."""
+    found = track_store.encounters_for(connection, party, state, limit)
+    return [view(e, party, pictures.of(connection, e.agreement_id, now.timestamp())) for e in found]
 
 
 def view(encounter: Encounter, party: str, picture: Picture) -> Encounter:
@@ -321,7 +337,7 @@ def _alert(
 ) -> None:
     """A track alert on each line of the agreement between the two parties, placed where both
     may know (one message reaches both): withheld if that would show either a hidden track."""
-    encounter = _get(connection, encounter_id)
+    encounter = ENCOUNTERS.get(connection, encounter_id)
     precedence = PRECEDENCE[encounter.level]
     body = TrackAlertBody(
         encounter_id=encounter.id,
@@ -332,36 +348,13 @@ def _alert(
         horizontal_m=round(encounter.horizontal_m),
         vertical_ft=round(encounter.vertical_ft),
     ).model_dump(mode="json")
-    a, b = encounter.parties
-    for line in hotline.lines_in(connection, picture.agreement_id, a, b):
-        message = hotline.send_system(
-            connection,
-            line,
-            MessageType.TRACK_ALERT,
-            precedence,
-            body,
-            protocol.deadline_s(precedence),
-            now,
-        )
-        track_store.add_alert(connection, encounter.id, message.id)
+    ENCOUNTERS.alert(connection, encounter, [encounter.parties], precedence, body, protocol, now)
 
 
 def _announce(
     connection: Connection, picture: Picture, type: EventType, encounter_id: int, now: datetime
 ) -> None:
     """One event per party, each with the encounter as that party may see it."""
-    encounter = _get(connection, encounter_id)
-    events.append_each(
-        connection,
-        type,
-        now,
-        encounter.agreement_id,
-        encounter.parties,
-        lambda party: {"encounter": view(encounter, party, picture).model_dump(mode="json")},
+    ENCOUNTERS.announce(
+        connection, type, encounter_id, now, lambda e, party: view(e, party, picture)
     )
-
-
-def _get(connection: Connection, encounter_id: int) -> Encounter:
-    found = track_store.encounter(connection, encounter_id)
-    assert found is not None, "an encounter just stored or watched is on record"
-    return found

@@ -23,7 +23,7 @@ from clearline.model.message import Against, ObjectKind
 from clearline.model.notice import ActivityKind, Sharing
 from clearline.model.protocol import Protocol
 from clearline.model.wellclear import FT_M
-from clearline.services.deconfliction.engine import Theatre
+from clearline.services.deconfliction.index import AgreementIndex
 from clearline.services.tactical.alerting import NONE_YET
 from clearline.services.tactical.picture import Key, Picture, Sighting
 
@@ -42,7 +42,7 @@ Counterpart = tuple[str, bool] | None
 
 
 def sightings(
-    picture: Picture, theatre: Theatre, protocol: Protocol, now: datetime
+    picture: Picture, theatre: AgreementIndex, protocol: Protocol, now: datetime
 ) -> dict[Key, Sighting]:
     """Every track of a party heading into another party's zone, position or notice."""
     well_clear = protocol.well_clear
@@ -162,7 +162,7 @@ def _where(
     return lambda _shown: values
 
 
-def _zone(theatre: Theatre, zone_id: int, kind: ObjectKind, party: str) -> Counterpart:
+def _zone(theatre: AgreementIndex, zone_id: int, kind: ObjectKind, party: str) -> Counterpart:
     """A zone of another party whose rule covers this party and what this asset does."""
     zone = theatre.zone_records[zone_id]
     rule = zone.rule
@@ -175,7 +175,7 @@ def _zone(theatre: Theatre, zone_id: int, kind: ObjectKind, party: str) -> Count
     return zone.owner, False
 
 
-def _notice(theatre: Theatre, notice_id: int, party: str) -> Counterpart:
+def _notice(theatre: AgreementIndex, notice_id: int, party: str) -> Counterpart:
     facts = theatre.notice_facts[notice_id]
     return _other(facts.party, party, facts.sharing is Sharing.BLIND)
 

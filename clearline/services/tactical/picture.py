@@ -174,27 +174,21 @@ class Picture:
         return position + velocity * (now_s - state[:, TIME])[:, None], velocity
 
     def track(self, track_id: int) -> Track:
+        """The record of a track: its identity and its newest report, as the picture holds
+        them, with what the record names otherwise."""
         identity = self.identities[track_id]
-        lat, lon, alt, east, north, vertical, time_s, accuracy = self.state[self.rows[track_id]]
-        return Track(
-            id=track_id,
-            agreement_id=self.agreement_id,
-            reporter=identity.reporter,
-            track_id=identity.track_key,
-            owner=identity.owner,
-            status=identity.status,
-            kind=identity.kind,
-            lat=lat,
-            lon=lon,
-            alt_ft=alt,
-            east_kt=east,
-            north_kt=north,
-            vertical_rate_fpm=vertical,
-            time=times.moment(time_s),
-            accuracy_m=None if np.isnan(accuracy) else accuracy,
-            coarse=identity.coarse,
-            blind=identity.blind,
-            hostile_for=identity.hostile_for,
+        report = dict(zip(COLUMNS, self.state[self.rows[track_id]].tolist(), strict=True))
+        accuracy = report["accuracy_m"]
+        return Track.model_validate(
+            {
+                **report,
+                **vars(identity),
+                "agreement_id": self.agreement_id,
+                "track_id": identity.track_key,
+                "time": times.moment(report["time_s"]),
+                "accuracy_m": None if math.isnan(accuracy) else accuracy,
+                "blind": identity.blind,
+            }
         )
 
     def _grow(self, needed: int) -> None:

@@ -21,7 +21,7 @@ def run(
     for agreement_id in agreement_store.agreement_ids(connection):
         picture = pictures.of(connection, agreement_id, now.timestamp())
         protocol = agreement_store.protocol_in_force(connection, agreement_id)
-        theatre = conflict_engine.theatre(connection, agreement_id)
+        theatre = conflict_engine.index(connection, agreement_id)
         done += encounters.screen(connection, picture, protocol, now, theatre)
         done += unknowns.ask(connection, picture, theatre, protocol, now)
     return done

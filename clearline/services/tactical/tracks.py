@@ -8,6 +8,7 @@ of its 10,000 reports the line kept.
 from __future__ import annotations
 
 import bisect
+import io
 import math
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection
 
 from clearline.geo import grid
-from clearline.model.errors import forbidden, invalid, not_found
+from clearline.model.errors import forbidden, invalid
 from clearline.model.message import Against, ObjectKind
 from clearline.model.protocol import Protocol
 from clearline.model.track import (
@@ -31,7 +32,9 @@ from clearline.model.user import SENDING_ROLES, User
 from clearline.model.wellclear import KNOT_MS
 from clearline.services.deconfliction import bounds
 from clearline.services.deconfliction.notices import agreement_for
+from clearline.services.tactical.encounters import ENCOUNTERS
 from clearline.services.tactical.picture import COLUMNS, Identity, Picture, Pictures
+from clearline.services.tactical.replay import write_daa
 from clearline.store import agreements as agreement_store
 from clearline.store import tracks as track_store
 
@@ -113,6 +116,17 @@ def check(
     strangers = set(report.share_with or ()) - parties
     if strangers:
         raise invalid(f"{where}.share_with", f"not parties to the agreement: {sorted(strangers)}")
+
+
+def live_for(
+    connection: Connection, party: str, agreement: str | None, pictures: Pictures, now: datetime
+) -> list[Track]:
+    """The live tracks ``party`` may see under its agreement (the one named, where it is in
+    several), from the picture in memory: call it on the writer, the picture's one thread."""
+    agreement_id = agreement_for(connection, party, agreement)
+    protocol = agreement_store.protocol_in_force(connection, agreement_id)
+    picture = pictures.of(connection, agreement_id, now.timestamp())
+    return tracks_for(picture, party, now, protocol)
 
 
 def tracks_for(picture: Picture, party: str, now: datetime, protocol: Protocol) -> list[Track]:
@@ -219,15 +233,24 @@ def _state(report: TrackReport) -> tuple[float, ...]:
     )
 
 
+def encounter_daa(
+    connection: Connection, party: str, encounter_id: int, pictures: Pictures, now: datetime
+) -> str:
+    """An encounter ``party`` is in as a DAIDALUS ``.daa`` file of ``encounter_states``."""
+    encounter = ENCOUNTERS.involving(connection, party, encounter_id)
+    picture = pictures.of(connection, encounter.agreement_id, now.timestamp())
+    out = io.StringIO()
+    write_daa(encounter_states(connection, picture, encounter, party, now), out)
+    return out.getvalue()
+
+
 def encounter_states(
     connection: Connection, picture: Picture, encounter: Encounter, party: str, now: datetime
 ) -> list[DaaState]:
-    """Both tracks of an encounter second by second, from a lookahead before it opened until
-    it closed, each from its last report before that second, projected in a straight line:
-    the ``.daa`` states ``clearline replay`` runs. Refused where a track is blind to ``party``,
-    which must never learn its movements."""
-    if party not in encounter.parties:
-        raise not_found("id", f"no encounter {encounter.id} involves you")
+    """Both tracks of an encounter ``party`` is in, second by second, from a lookahead before
+    it opened until it closed, each from its last report before that second, projected in a
+    straight line: the ``.daa`` states ``clearline replay`` runs. Refused where a track is
+    blind to ``party``, which must never learn its movements."""
     if encounter.counterpart.kind is not Against.TRACK or encounter.track is None:
         raise invalid("id", f"encounter {encounter.id} is not between two tracks")
     ids = [i for i in (encounter.track, encounter.counterpart.id) if i is not None]

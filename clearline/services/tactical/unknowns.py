@@ -28,8 +28,8 @@ from clearline.model.message import (
 )
 from clearline.model.protocol import Protocol
 from clearline.model.track import TrackStatus
-from clearline.services.deconfliction.engine import Theatre
-from clearline.services.line import hotline
+from clearline.services.deconfliction.index import AgreementIndex
+from clearline.services.line import lines, messages
 from clearline.services.tactical.picture import Picture, Pictures
 from clearline.store import events
 from clearline.store import tracks as track_store
@@ -40,7 +40,11 @@ ANY_HEIGHT_FT = 1e9
 
 
 def ask(
-    connection: Connection, picture: Picture, theatre: Theatre, protocol: Protocol, now: datetime
+    connection: Connection,
+    picture: Picture,
+    theatre: AgreementIndex,
+    protocol: Protocol,
+    now: datetime,
 ) -> int:
     now_s = now.timestamp()
     rows = picture.live(now_s, protocol.tracks.lost_after_s)
@@ -60,7 +64,7 @@ def ask(
 
 def near(
     picture: Picture,
-    theatre: Theatre,
+    theatre: AgreementIndex,
     row: int,
     owned: np.ndarray,
     protocol: Protocol,
@@ -125,7 +129,7 @@ def on_identification_reply(
 def _query(
     connection: Connection,
     picture: Picture,
-    theatre: Theatre,
+    theatre: AgreementIndex,
     track_id: int,
     party: str,
     protocol: Protocol,
@@ -142,8 +146,8 @@ def _query(
     deadline = protocol.deadline_s(Precedence.IMMEDIATE)
     sent = 0
     for other in (p for p in theatre.parties if p != party):
-        for line in hotline.lines_in(connection, picture.agreement_id, party, other):
-            message = hotline.send_system(
+        for line in lines.lines_in(connection, picture.agreement_id, party, other):
+            message = messages.send_system(
                 connection,
                 line,
                 MessageType.IDENTIFICATION_QUERY,

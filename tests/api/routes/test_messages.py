@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from clearline.clock import FixedClock
 from tests.conftest import Line, warning
+from tests.support.refusals import refused
 
 
 def test_a_flash_warning_reaches_il_is_acknowledged_and_tr_sees_it(line: Line) -> None:
@@ -110,3 +116,109 @@ def test_a_client_that_goes_away_stops_listening(line: Line) -> None:
         assert len(runtime.bus) == 1
     line.send("TR", warning())
     assert len(runtime.bus) == 0
+
+
+# --- the pending queue ---------------------------------------------------------------------------
+
+
+def unanswered_hours(line: Line, clock: FixedClock, hours: int) -> None:
+    """``hours`` of a line nobody watches: each hour's check sent, missed and escalated."""
+    for _ in range(hours):
+        clock.advance(3_600)
+        line.watch()
+        for _ in range(3):
+            clock.advance(120)
+            line.watch()
+
+
+def pending(line: Line, party: str, **params: Any) -> dict[str, Any]:
+    answer = line.get(party, "/v1/messages/pending", **params)
+    assert answer.status_code == 200, answer.text
+    return answer.json()  # type: ignore[no-any-return]
+
+
+def test_a_line_nobody_watches_holds_one_pending_check_and_one_folded_miss(
+    line: Line, clock: FixedClock
+) -> None:
+    unanswered_hours(line, clock, 5)
+    clock.advance(3_600)
+    line.watch()  # the sixth check, the five before it missed
+    queue = pending(line, "IL")
+    assert [(i["kind"], i["count"]) for i in queue["items"]] == [
+        ("line_check_missed", 5),
+        ("line_check", 1),
+    ]
+    assert (queue["total"], queue["messages"]) == (2, 6)
+    folded, check = queue["items"]
+    assert folded["last_at"] == folded["message"]["created_at"]
+    assert folded["first_at"] < folded["last_at"]
+    checks = line.get("IL", "/v1/messages", box="inbox", type="line_check").json()["messages"]
+    assert check["message"]["id"] == checks[0]["id"]
+    for older in checks[1:]:
+        (copy,) = older["recipients"]
+        assert copy["overdue"] and copy["acknowledged_at"] is None  # on the record as missed
+
+
+def test_the_queue_is_ordered_by_precedence_then_deadline(line: Line, clock: FixedClock) -> None:
+    routine = line.send("TR", warning(precedence="ROUTINE")).json()["id"]
+    clock.advance(10)
+    flash_later = line.send("TR", warning()).json()["id"]
+    clock.advance(10)
+    immediate = line.send("TR", warning(precedence="IMMEDIATE")).json()["id"]
+    unanswered_hours(line, clock, 1)  # the FLASH warning is overdue by now; the check missed
+    clock.advance(3_600 - 360)
+    line.watch()
+    flash_new = line.send("TR", warning()).json()["id"]
+    order = [(i["kind"], i["message"]["id"]) for i in pending(line, "IL")["items"]]
+    kinds = [kind for kind, _ in order]
+    assert order.index(("message", flash_later)) < order.index(("message", flash_new))
+    assert kinds.index("line_check_missed") < order.index(("message", flash_new))
+    assert order[-2:] == [("message", immediate), ("message", routine)]
+
+
+def test_the_missed_checks_of_a_line_are_acknowledged_together(
+    line: Line, clock: FixedClock
+) -> None:
+    unanswered_hours(line, clock, 3)
+    (folded,) = [i for i in pending(line, "IL")["items"] if i["kind"] == "line_check_missed"]
+    done = line.post("IL", f"/v1/messages/{folded['message_ids'][0]}/ack-item")
+    assert done.status_code == 200, done.text
+    acknowledged = done.json()["messages"]
+    assert sorted(m["id"] for m in acknowledged) == folded["message_ids"]
+    assert {m["state"] for m in acknowledged} == {"acknowledged"}
+    assert [i["kind"] for i in pending(line, "IL")["items"]] == ["line_check"]
+    assert sorted(i["kind"] for i in pending(line, "TR")["items"]) == [
+        "line_check",
+        "line_check_missed",
+    ]  # TR's own are TR's to acknowledge
+
+
+def test_a_warning_is_acknowledged_on_its_own(line: Line, clock: FixedClock) -> None:
+    first, second = (line.send("TR", warning()).json()["id"] for _ in range(2))
+    done = line.post("IL", f"/v1/messages/{second}/ack-item").json()["messages"]
+    assert [m["id"] for m in done] == [second]
+    assert [i["message"]["id"] for i in pending(line, "IL")["items"]] == [first]
+
+
+def test_what_is_not_pending_cannot_be_acknowledged_as_an_item(line: Line, engine: Engine) -> None:
+    sent = line.send("TR", warning()).json()["id"]
+    line.post("IL", f"/v1/messages/{sent}/ack")
+    again = refused(engine, lambda: line.post("IL", f"/v1/messages/{sent}/ack-item"))
+    assert (again.status, again.field) == (409, "message_id")
+    assert "not pending for IL" in again.reason
+    mediator = refused(engine, lambda: line.post("AZ", f"/v1/messages/{sent}/ack-item", "mediator"))
+    assert (mediator.status, mediator.field) == (403, "role")
+
+
+def test_the_pending_view_shows_what_the_limit_allows_and_counts_the_rest(line: Line) -> None:
+    for _ in range(12):
+        line.send("TR", warning())
+    queue = pending(line, "IL", limit=5)
+    assert (len(queue["items"]), queue["total"], queue["messages"]) == (5, 12, 12)
+    assert refused_limit(line) == "limit"
+
+
+def refused_limit(line: Line) -> str:
+    answer = line.get("IL", "/v1/messages/pending", limit=0)
+    assert answer.status_code == 422
+    return str(answer.json()["field"])

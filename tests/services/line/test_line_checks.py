@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 from clearline.clock import FixedClock
 from clearline.model.message import Message, MessageType, Precedence
 from clearline.model.user import User
-from clearline.services.line import figures, hotline, line_checks
+from clearline.services.line import figures, line_checks, lines
 from clearline.store import agreements as agreement_store
 from clearline.store.writer import run_now
 from tests.support.helpers import acknowledge, events_of, reload, run_deadlines
@@ -87,7 +87,28 @@ def test_a_suspended_line_is_not_checked(
 ) -> None:
     run_now(
         engine,
-        lambda c: hotline.suspend(c, users["il-liaison-officer"], "TR", "talks", clock.now()),
+        lambda c: lines.suspend(c, users["il-liaison-officer"], "TR", "talks", clock.now()),
     )
     clock.advance(7_200)
     assert _send_due(engine, clock) == []
+
+
+def test_a_new_check_supersedes_one_still_open_and_records_it_missed(
+    engine: Engine, users: dict[str, User], clock: FixedClock
+) -> None:
+    clock.advance(3_600)
+    (first,) = _send_due(engine, clock)
+    acknowledge(engine, users["tr-duty-officer"], first, clock)
+    clock.advance(3_600)  # no watch ran at the deadline: the first check is still open for IL
+    (second,) = _send_due(engine, clock)
+    il, tr = reload(engine, first).recipients
+    assert (il.overdue, il.due_at, il.acknowledged_at) == (True, None, None)
+    assert tr.acknowledged_at is not None and not tr.overdue
+    (alert,) = [
+        e.payload["message"]
+        for e in events_of(engine, "IL", "message.sent")
+        if e.payload["message"]["type"] == "line_check_missed"
+    ]
+    assert alert["body"] == {"line_check_id": first.id, "parties": ["IL"]}
+    assert run_deadlines(engine, clock) == 0  # nothing of the first is due any more
+    assert second.id > alert["id"]

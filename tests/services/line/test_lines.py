@@ -1,4 +1,4 @@
-"""The hotline's rules, at the service level: suspension, replies, who may acknowledge."""
+"""Lines at the service level: a suspension on the record, held traffic, who restores."""
 
 from __future__ import annotations
 
@@ -12,17 +12,15 @@ from clearline.model.errors import ClearlineError, ErrorKind
 from clearline.model.line import LineState
 from clearline.model.message import DeliveryState
 from clearline.model.user import User
-from clearline.services.line import hotline
+from clearline.services.line import lines
 from clearline.store.writer import run_now
-from tests.support.helpers import acknowledge, events_of, reload, run_deadlines, send
+from tests.support.helpers import events_of, reload, run_deadlines, send
 
 
 def _suspend(engine: Engine, users: dict[str, User], clock: FixedClock) -> None:
     run_now(
         engine,
-        lambda c: hotline.suspend(
-            c, users["tr-liaison-officer"], "IL", "consultations", clock.now()
-        ),
+        lambda c: lines.suspend(c, users["tr-liaison-officer"], "IL", "consultations", clock.now()),
     )
 
 
@@ -56,7 +54,7 @@ def test_restoring_releases_held_messages_with_a_fresh_deadline(
     message = send(engine, users["il-duty-officer"], clock)
     clock.advance(600)
     line = run_now(
-        engine, lambda c: hotline.restore(c, users["tr-liaison-officer"], "IL", clock.now())
+        engine, lambda c: lines.restore(c, users["tr-liaison-officer"], "IL", clock.now())
     )
     assert line.state is LineState.RESTORED
     (copy,) = reload(engine, message).recipients
@@ -72,53 +70,5 @@ def test_only_the_suspending_party_restores(
 ) -> None:
     _suspend(engine, users, clock)
     with pytest.raises(ClearlineError) as refused:
-        run_now(
-            engine, lambda c: hotline.restore(c, users["il-liaison-officer"], "TR", clock.now())
-        )
+        run_now(engine, lambda c: lines.restore(c, users["il-liaison-officer"], "TR", clock.now()))
     assert refused.value.kind is ErrorKind.FORBIDDEN
-
-
-def test_a_system_account_cannot_acknowledge(
-    engine: Engine, users: dict[str, User], clock: FixedClock
-) -> None:
-    message = send(engine, users["tr-duty-officer"], clock)
-    with pytest.raises(ClearlineError) as refused:
-        acknowledge(engine, users["il-system"], message, clock)
-    assert (refused.value.kind, refused.value.field) == (ErrorKind.FORBIDDEN, "role")
-
-
-def test_acknowledging_twice_records_the_first_time_only(
-    engine: Engine, users: dict[str, User], clock: FixedClock
-) -> None:
-    message = send(engine, users["tr-duty-officer"], clock)
-    first = clock.now()
-    run_now(engine, lambda c: hotline.acknowledge(c, users["il-duty-officer"], message.id, first))
-    clock.advance(5)
-    acknowledge(engine, users["il-watch-commander"], message, clock)
-    (copy,) = reload(engine, message).recipients
-    assert copy.acknowledged_at == first
-    assert copy.acknowledged_by == users["il-duty-officer"].id
-    assert len(events_of(engine, "TR", "message.acknowledged")) == 1
-
-
-def test_a_system_reply_answers_but_does_not_acknowledge(
-    engine: Engine, users: dict[str, User], clock: FixedClock
-) -> None:
-    request = {
-        "to": "IL",
-        "type": "request",
-        "precedence": "PRIORITY",
-        "body": {"action": "hold_fire", "location": {"lat": 33.3, "lon": 36.2}, "radius_m": 5000},
-    }
-    asked = send(engine, users["tr-duty-officer"], clock, request)
-    reply = {
-        "to": "TR",
-        "type": "request_reply",
-        "precedence": "PRIORITY",
-        "body": {"answer": "will_comply"},
-        "in_reply_to": asked.id,
-    }
-    send(engine, users["il-system"], clock, reply)
-    (copy,) = reload(engine, asked).recipients
-    assert copy.state is DeliveryState.ANSWERED
-    assert copy.acknowledged_at is None

@@ -1,4 +1,4 @@
-"""The hotline: sending, delivering, acknowledging and answering messages, and line state.
+"""Messages on the line: sending, delivering, acknowledging and answering them.
 
 Delivery (a machine of the recipient party got the message) and acknowledgement (a human of that
 party read it) are separate, timed transitions; the sender sees both as they happen.
@@ -26,7 +26,7 @@ from clearline.model.errors import (
 )
 from clearline.model.event import EventType
 from clearline.model.fields import RecordId, Text
-from clearline.model.line import Line, LineState
+from clearline.model.line import Line
 from clearline.model.message import (
     BODY_MODELS,
     REPLY_TO,
@@ -35,12 +35,12 @@ from clearline.model.message import (
     MessageType,
     Precedence,
 )
-from clearline.model.user import SENDING_ROLES, Role, User
+from clearline.model.user import SENDING_ROLES, User
 from clearline.services.deconfliction import bounds
+from clearline.services.line.visibility import audience, line_audience, senders, visible
 from clearline.store import agreements as agreement_store
 from clearline.store import events
 from clearline.store import messages as message_store
-from clearline.store import users as user_store
 from clearline.store.messages import NewMessage
 
 MAX_FREE_TEXT = 4_000
@@ -84,7 +84,7 @@ def send(
             raise conflict(
                 "Idempotency-Key", "this key was used for a different message; use a new key"
             )
-        return _get(connection, previous_id), False
+        return stored(connection, previous_id), False
     body = _validated_body(request)
     line = _line_for(connection, sender.party, request)
     original = _original(connection, sender, request)
@@ -111,7 +111,7 @@ def send(
         now,
         protocol.deadline_s(request.precedence),
     )
-    _announce(connection, EventType.MESSAGE_SENT, message, now)
+    announce(connection, EventType.MESSAGE_SENT, message, now)
     if original is not None:
         _record_answer(connection, original, message, sender, now)
     return message, True
@@ -152,14 +152,8 @@ def send_system(
         now,
         deadline_s,
     )
-    _announce(connection, EventType.MESSAGE_SENT, message, now)
+    announce(connection, EventType.MESSAGE_SENT, message, now)
     return message
-
-
-def lines_in(connection: Connection, agreement_id: str, a: str, b: str) -> list[Line]:
-    """The lines between two parties under one agreement."""
-    between = agreement_store.lines_between(connection, a, b)
-    return [line for line in between if line.agreement_id == agreement_id]
 
 
 def acknowledge(connection: Connection, user: User, message_id: int, now: datetime) -> Message:
@@ -173,7 +167,7 @@ def acknowledge(connection: Connection, user: User, message_id: int, now: dateti
     if recipient.acknowledged_at is not None:
         return message
     _acknowledge(connection, message, user, now)
-    return _get(connection, message_id)
+    return stored(connection, message_id)
 
 
 def mark_delivered(
@@ -189,92 +183,7 @@ def mark_delivered(
             _tell(connection, EventType.MESSAGE_DELIVERED, message, user.party, user, now)
 
 
-def visible(connection: Connection, party: str, message_id: int) -> Message:
-    """The message as ``party`` may see it; 404 for anything else, so as not to reveal it."""
-    message = message_store.get(connection, message_id)
-    if message is None or not _may_see(message, party):
-        raise not_found("id", f"no message {message_id} on your lines")
-    return view(message, party)
-
-
-def view(message: Message, party: str) -> Message:
-    """The sender sees every recipient's state; a recipient sees only its own."""
-    if message.sender_party == party:
-        return message
-    return message.model_copy(
-        update={"recipients": tuple(r for r in message.recipients if r.party == party)}
-    )
-
-
-def messages_for(
-    connection: Connection,
-    party: str,
-    box: str,
-    state: str | None,
-    type: MessageType | None,
-    since: datetime | None,
-    limit: int,
-) -> list[Message]:
-    found = message_store.query(connection, party, box, state, type, since, limit)
-    return [view(m, party) for m in found]
-
-
-def suspend(connection: Connection, user: User, party: str, reason: str, now: datetime) -> Line:
-    line = _liaison_line(connection, user, party)
-    if line.state is LineState.SUSPENDED:
-        raise conflict("state", "the line is suspended already")
-    if not reason.strip():
-        raise invalid("reason", "a suspension must say why")
-    line = _change_state(connection, line, LineState.SUSPENDED, user, now, reason)
-    _announce_line(connection, EventType.LINE_SUSPENDED, line, now)
-    return line
-
-
-def restore(connection: Connection, user: User, party: str, now: datetime) -> Line:
-    """Restore a suspended line and release what was held, each with a fresh deadline."""
-    line = _liaison_line(connection, user, party)
-    if line.state is not LineState.SUSPENDED:
-        raise conflict("state", "the line is not suspended")
-    suspender = line.changed_by and _party_of(connection, line.changed_by)
-    if suspender and suspender != user.party:
-        raise forbidden("party", f"only {suspender}, who suspended the line, may restore it")
-    line = _change_state(connection, line, LineState.RESTORED, user, now, None)
-    protocol = agreement_store.protocol_in_force(connection, line.agreement_id)
-    for message_id, recipient in message_store.held_on_line(connection, line.id):
-        message_store.release(connection, message_id, recipient, now, protocol)
-        _announce(connection, EventType.MESSAGE_RELEASED, _get(connection, message_id), now)
-    _announce_line(connection, EventType.LINE_RESTORED, line, now)
-    return line
-
-
-def lines_for(connection: Connection, user: User) -> list[Line]:
-    """A party's own lines; for a mediator, every line of the agreements it mediates."""
-    if user.role is not Role.MEDIATOR:
-        return agreement_store.lines_of(connection, user.party)
-    mediated = [
-        a.id
-        for a in agreement_store.agreements_of(connection, user.party)
-        if user.party in a.mediators()
-    ]
-    return agreement_store.lines_of_agreements(connection, mediated)
-
-
-def audience(message: Message) -> set[str]:
-    """Who may see a message's events: its sender and the recipients it has reached."""
-    parties = {r.party for r in message.recipients if r.released_at is not None}
-    if message.sender_party:
-        parties.add(message.sender_party)
-    return parties
-
-
-def _may_see(message: Message, party: str) -> bool:
-    recipient = message.recipient(party)
-    return message.sender_party == party or (
-        recipient is not None and recipient.released_at is not None
-    )
-
-
-def _get(connection: Connection, message_id: int) -> Message:
+def stored(connection: Connection, message_id: int) -> Message:
     message = message_store.get(connection, message_id)
     assert message is not None, "a message we just stored or found must load"
     return message
@@ -380,12 +289,12 @@ def _acknowledge(connection: Connection, message: Message, user: User, now: date
             EventType.LINE_CHECK_ANSWERED,
             now,
             message.agreement_id,
-            _line_audience(connection, line),
+            line_audience(connection, line),
             {"message_id": message.id, "party": user.party, "user": user.id, "answer_s": answer_s},
         )
 
 
-def _announce(connection: Connection, type: EventType, message: Message, now: datetime) -> None:
+def announce(connection: Connection, type: EventType, message: Message, now: datetime) -> None:
     events.append(
         connection,
         type,
@@ -414,61 +323,3 @@ def _tell(
         {party} | senders(message),
         {"message_id": message.id, "party": party, "user": user.id, **extra},
     )
-
-
-def senders(message: Message) -> set[str]:
-    """The sending party, if a party sent it (the line itself is nobody's party)."""
-    return {message.sender_party} if message.sender_party else set()
-
-
-def _announce_line(connection: Connection, type: EventType, line: Line, now: datetime) -> None:
-    """To both parties and the agreement's mediators, who read it as ``for_mediator`` shows."""
-    events.append(
-        connection,
-        type,
-        now,
-        line.agreement_id,
-        _line_audience(connection, line),
-        {"line": line.model_dump(mode="json")},
-    )
-
-
-def for_mediator(line: Line) -> Line:
-    """A line as its mediator sees it, in a list or an event: its state and since when, not
-    the reason a party gave nor who (a mediator's reads are figures)."""
-    return line.model_copy(update={"reason": None, "changed_by": None})
-
-
-def _line_audience(connection: Connection, line: Line) -> set[str]:
-    """A line's own events go to both its parties and to the agreement's mediators."""
-    agreement = agreement_store.get_agreement(connection, line.agreement_id)
-    mediators = agreement.mediators() if agreement else []
-    return {line.party_a, line.party_b, *mediators}
-
-
-def _change_state(
-    connection: Connection,
-    line: Line,
-    state: LineState,
-    user: User,
-    now: datetime,
-    reason: str | None,
-) -> Line:
-    """Who changed the line's state, when and why, kept on the line itself."""
-    return agreement_store.update_line(
-        connection, line.id, state=state, changed_at=now, changed_by=user.id, reason=reason
-    )
-
-
-def _liaison_line(connection: Connection, user: User, party: str) -> Line:
-    if user.role is not Role.LIAISON_OFFICER:
-        raise forbidden("role", "only a liaison officer may suspend or restore a line")
-    lines = agreement_store.lines_between(connection, user.party, party)
-    if user.party == party or not lines:
-        raise not_found("party", f"there is no line between {user.party} and {party}")
-    return lines[0]
-
-
-def _party_of(connection: Connection, user_id: int) -> str | None:
-    found = user_store.get_user(connection, user_id)
-    return found.party if found else None

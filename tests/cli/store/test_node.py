@@ -1,6 +1,8 @@
-"""``clearline serve`` holds its database: a second node refuses to start, in one line, and a
-node that lost its claim refuses every write, through real processes on each back-end (a
-throw-away PostgreSQL schema where ``make test`` provides one)."""
+"""``clearline init`` and ``clearline serve``. Init makes a database and the line's key (and
+may run again without harm), with --demo the demo line and its tokens beside the database.
+Serve holds its database: a second node refuses to start, in one line, and a node that lost
+its claim refuses every write, through real processes on each back-end (a throw-away
+PostgreSQL schema where ``make test`` provides one)."""
 
 from __future__ import annotations
 
@@ -20,17 +22,62 @@ from clearline.cli.main import app
 from clearline.store.database import create_engine
 from tests.support.acting import ActsAs
 from tests.support.claims import take_away
+from tests.support.cli import clearline, refused, said, whoami
 from tests.support.server import (
     CLEARLINE,
     CLIENT_ENV,
     START_TIMEOUT_S,
     WAIT_S,
     clean_env,
+    demo_line,
     free_port,
 )
 from tests.support.server import warning as warning_request
 
+# --- init ----------------------------------------------------------------------------------------
+
+
+def test_init_demo_writes_the_tokens_beside_the_database_and_says_where(tmp_path: Path) -> None:
+    db = tmp_path / "line.db"
+    out = said(clearline("init --demo --db", str(db)))
+    tokens_file = tmp_path.resolve() / "demo-tokens.json"
+    assert f"demo line il-tr-syria created in sqlite:///{db.resolve()}" in out
+    assert f"tokens for every demo user written to {tokens_file}" in out
+    assert tokens_file.stat().st_mode & 0o777 == 0o600  # secrets: for the owner's eyes only
+    tokens = json.loads(tokens_file.read_text())
+    roles = ["duty_officer", "watch_commander", "liaison_officer", "system", "auditor"]
+    assert sorted(tokens["IL"]) == sorted(tokens["TR"]) == sorted(roles)
+    assert list(tokens["AZ"]) == ["mediator"]
+    assert all(t.startswith("cl_") for party in tokens.values() for t in party.values())
+    assert whoami(db, tokens["TR"]["liaison_officer"])["name"] == "tr-liaison-officer"
+
+
+def test_init_without_demo_creates_the_database_and_key_and_may_run_again(tmp_path: Path) -> None:
+    db, key = tmp_path / "line.db", tmp_path / "line.key"
+    assert said(clearline("init --db", str(db))) == (
+        f"line key created in {key} (keep it apart from the database)\n"
+        f"database ready: sqlite:///{db.resolve()}"
+    )
+    assert db.exists() and key.stat().st_mode & 0o777 == 0o600
+    first_key = key.read_bytes()
+    assert said(clearline("init --db", str(db))).startswith("database ready")
+    assert key.read_bytes() == first_key
+    assert not (tmp_path / "demo-tokens.json").exists()
+
+
+def test_init_demo_twice_refuses_in_one_line_and_keeps_the_first_tokens(tmp_path: Path) -> None:
+    db, tokens = demo_line(tmp_path)
+    written = (tmp_path / "demo-tokens.json").read_text()
+    line = refused(clearline("init --demo --db", str(db)), "il-tr-syria")
+    assert line == "error: id: agreement 'il-tr-syria' exists already"
+    assert (tmp_path / "demo-tokens.json").read_text() == written
+    assert whoami(db, tokens["IL"]["duty_officer"])["name"] == "il-duty-officer"
+
+
 Tokens = dict[str, dict[str, str]]
+
+
+# --- serve: one node per database ---------------------------------------------------------------
 
 
 @dataclass

@@ -1,0 +1,71 @@
+"""``clearline init`` and ``clearline serve``: a node's database and key, and the node itself."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from clearline import demo
+from clearline.cli.client import fail
+from clearline.cli.options import CLOCK, Db, KeyFile, admin, beside_database, key_path, store
+from clearline.model.errors import ClearlineError
+from clearline.services.record import signing
+from clearline.store.claim import ClaimRefused
+from clearline.store.database import database_url
+
+
+def init(
+    db: Db = None,
+    key: KeyFile = None,
+    with_demo: Annotated[
+        bool, typer.Option("--demo", help="Add the Israel–Turkey demo line.")
+    ] = False,
+) -> None:
+    """Create (or upgrade) the database and the line's signing key; with --demo, add the demo
+    agreement and its users.
+
+    Example: clearline init --db var/demo.db --demo
+    """
+    url = database_url(db)
+    store(db)
+    key_file = key_path(db, key)
+    if not key_file.exists():
+        signing.create_key(key_file)
+        typer.echo(f"line key created in {key_file} (keep it apart from the database)")
+    if not with_demo:
+        typer.echo(f"database ready: {url}")
+        return
+    tokens = admin(db, lambda c: demo.create_demo(c, CLOCK.now()))
+    out = beside_database(db) / "demo-tokens.json"
+    out.write_text(json.dumps(tokens, indent=2) + "\n")
+    out.chmod(0o600)
+    typer.echo(f"demo line {demo.AGREEMENT_ID} created in {url}")
+    typer.echo(f"tokens for every demo user written to {out}")
+
+
+def serve(
+    db: Db = None,
+    key: KeyFile = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the line: API at /v1, OpenAPI docs at /docs.
+
+    Example: clearline serve --db var/demo.db --port 8000
+    """
+    import uvicorn
+
+    from clearline.api.app import create_app
+
+    try:
+        line_key = signing.load_key(key_path(db, key))
+    except ClearlineError as exc:
+        fail(f"{exc.field}: {exc.reason}")
+    app_ = create_app(database_url(db), key=line_key)
+    try:  # here, not in the app's start-up, which uvicorn would report with a traceback
+        app_.state.runtime.claim.take()
+    except ClaimRefused as exc:
+        fail(str(exc))
+    uvicorn.run(app_, host=host, port=port, log_level="warning")

@@ -1,0 +1,63 @@
+"""``clearline user add`` and ``clearline user password``: who acts for a party, and how they
+sign in to the console."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+from sqlalchemy import Connection
+
+from clearline.cli.options import CLOCK, Db, admin
+from clearline.model.user import Language, Role, User
+from clearline.services import accounts
+
+
+def user_add(
+    name: str,
+    party: Annotated[str, typer.Option(help="Party code, e.g. IL.")],
+    role: Annotated[Role, typer.Option(help="What the user does on the line.")],
+    language: Annotated[
+        Language, typer.Option(help="Language the line speaks to them.")
+    ] = Language.EN,
+    password: Annotated[
+        bool, typer.Option("--password", help="Ask for a password to sign in to the console.")
+    ] = False,
+    db: Db = None,
+) -> None:
+    """Add a user of a party; with --password, one who signs in to the console.
+
+    Example: clearline user add il-duty-2 --party IL --role duty_officer --language he --password
+    """
+    secret = _new_password() if password else None
+
+    def add(connection: Connection) -> User:
+        user = accounts.add_user(connection, name, party, role, language, CLOCK.now())
+        if secret is not None:
+            accounts.set_password(connection, name, secret)
+        return user
+
+    user = admin(db, add)
+    typer.echo(f"user {user.name} (id {user.id}) added: {user.role} of {user.party}")
+
+
+def user_password(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    db: Db = None,
+) -> None:
+    """Set the password a user signs in to the console with (hashed with argon2).
+
+    Example: clearline user password il-duty-officer
+    """
+    secret = _new_password()
+    admin(db, lambda c: accounts.set_password(c, name, secret))
+    typer.echo(f"password of {name} set")
+
+
+def _new_password() -> str:
+    """Asked twice, never echoed; or CLEARLINE_PASSWORD, for scripts."""
+    given = os.environ.get("CLEARLINE_PASSWORD")
+    if given is not None:
+        return given
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
