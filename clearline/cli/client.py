@@ -26,6 +26,15 @@ def fail(message: str) -> NoReturn:
 
 def request(method: str, url: str, token: str, path: str, **kwargs: Any) -> Any:
     """Call the API; exit 2 with ``field: reason`` if it refuses or cannot be reached."""
+    return _call(method, url, token, path, **kwargs).json()
+
+
+def request_text(url: str, token: str, path: str, **kwargs: Any) -> str:
+    """``GET`` a document the API answers as text (YAML, canonical JSON), exactly as sent."""
+    return _call("GET", url, token, path, **kwargs).text
+
+
+def _call(method: str, url: str, token: str, path: str, **kwargs: Any) -> httpx.Response:
     try:
         response = httpx.request(
             method,
@@ -42,7 +51,7 @@ def request(method: str, url: str, token: str, path: str, **kwargs: Any) -> Any:
             fail(f"{problem.get('field') or 'request'}: {problem.get('reason')}")
         except ValueError:
             fail(f"HTTP {response.status_code}: {response.text[:200]}")
-    return response.json()
+    return response
 
 
 def once(key: str | None) -> dict[str, str]:

@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from clearline.cli.demo import demo_command
-from clearline.cli.line import conflicts, lines, messages, notices, positions
+from clearline.cli.line import conflicts, lines, messages, notices, positions, protocol
 from clearline.cli.line import zones as line_zones
 from clearline.cli.replay import replay_command
 from clearline.cli.store import agreements, ledger, node, planning, tokens, users
@@ -132,6 +132,12 @@ _group(
         "cancel": notices.notice_cancel,
         "list": notices.notice_list,
     },
+)
+_group(
+    "protocol",
+    f"The agreed rules of your line, version by version. {ON_LINE}",
+    LINE,
+    {"show": protocol.protocol_show, "diff": protocol.protocol_diff},
 )
 _group(
     "position",

@@ -75,7 +75,7 @@ class NoticeStep(BaseStep):
     do: Literal["notice"]
     kind: ActivityKind
     volumes: list[dict[str, Any]] = Field(min_length=1)
-    sharing: Sharing = Sharing.SHARED
+    sharing: Sharing | None = Field(default=None, description="Absent: the protocol's default.")
     free_text: str | None = None
 
 

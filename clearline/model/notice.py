@@ -62,7 +62,7 @@ class NoticeRequest(BaseModel):
 
     kind: ActivityKind
     volumes: list[VolumeIn] = Field(min_length=1, max_length=MAX_VOLUMES)
-    sharing: Sharing = Sharing.SHARED
+    sharing: Sharing | None = Field(default=None, description="Absent: the protocol's default.")
     free_text: Text | None = Field(default=None, max_length=MAX_NOTICE_TEXT)
     agreement: str | None = Field(
         default=None, description="Needed only where the party is in several agreements."

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from clearline.model.agreement import PartyCode
 from clearline.model.message import Precedence
-from clearline.model.notice import ActivityKind
+from clearline.model.notice import ActivityKind, Sharing
 from clearline.model.track import TrackRules
 from clearline.model.user import Language, Role
 from clearline.model.wellclear import WellClear
@@ -61,6 +62,14 @@ class Protocol(BaseModel):
     line_check_deadline_s: int = Field(default=120, gt=0)
     languages: tuple[Language, ...] = (Language.EN, Language.HE, Language.TR)
     lead_time_s: dict[ActivityKind, int] = Field(default_factory=_default_lead_times)
+    default_sharing: Sharing = Field(
+        default=Sharing.SHARED, description="How a notice filed without a sharing is shared."
+    )
+    line_pairs: tuple[tuple[PartyCode, PartyCode], ...] | None = Field(
+        default=None,
+        description="The pairs of parties that have a line; absent: every pair of the "
+        "agreement's parties. Each pair is two parties of the agreement.",
+    )
     separation: Separation = Field(default_factory=Separation)
     max_window_s: int = Field(default=7 * 86_400, gt=0)
     standoff_m: float = Field(default=5_000, ge=0)
@@ -122,7 +131,20 @@ class Protocol(BaseModel):
             raise ValueError("position_precision_m must be 1, 10, 100, 1000 or 10000 (MGRS)")
         if not self.escalation_ladder:
             raise ValueError("escalation_ladder needs at least one role")
+        self._lines_are_pairs()
         return self
+
+    def _lines_are_pairs(self) -> None:
+        """Each line joins two parties, once: a line to oneself or a second line between the
+        same two would carry every message twice, or to nobody."""
+        if self.line_pairs is None:
+            return
+        if not self.line_pairs:
+            raise ValueError("line_pairs: name at least one pair, or leave it out for every pair")
+        if any(a == b for a, b in self.line_pairs):
+            raise ValueError("line_pairs: a line joins two different parties")
+        if len({frozenset(pair) for pair in self.line_pairs}) != len(self.line_pairs):
+            raise ValueError("line_pairs: a pair is named twice")
 
     def deadline_s(self, precedence: Precedence) -> int:
         return self.ack_deadline_s[precedence]

@@ -1,4 +1,5 @@
-"""Setting up an agreement: its parties, mediator, protocol v1 and a line between each pair."""
+"""Setting up an agreement: its parties, mediator, protocol v1 and the lines it names (by
+default, one between each pair of parties)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ def create_agreement(
     if store.agreement_exists(connection, agreement_id):
         raise conflict("id", f"agreement {agreement_id!r} exists already")
     protocol = protocol or Protocol()
+    pairs = _line_pairs(protocol, [p.code for p in parties])
     agreement = Agreement(
         id=agreement_id,
         name=name,
@@ -44,6 +46,18 @@ def create_agreement(
     store.insert_agreement(connection, agreement, now)
     store.insert_protocol(connection, agreement_id, protocol, now)
     first_check = now + timedelta(seconds=protocol.line_check_interval_s)
-    for a, b in combinations(sorted(p.code for p in parties), 2):
+    for a, b in pairs:
         store.insert_line(connection, agreement_id, a, b, now, first_check)
     return agreement
+
+
+def _line_pairs(protocol: Protocol, parties: list[str]) -> list[tuple[str, str]]:
+    """The pairs the protocol names, each of two parties of the agreement (a mediator has no
+    line of its own), or every pair where it names none."""
+    if protocol.line_pairs is None:
+        return list(combinations(sorted(parties), 2))
+    for pair in protocol.line_pairs:
+        outside = sorted(set(pair) - set(parties))
+        if outside:
+            raise invalid("protocol.line_pairs", f"{', '.join(outside)} is not a party to it")
+    return list(protocol.line_pairs)

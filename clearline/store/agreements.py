@@ -113,11 +113,20 @@ a JSON parse and a validation of the rules."""
 
 
 def protocol_in_force(connection: Connection, agreement_id: str) -> Protocol:
-    key = {"agreement_id": agreement_id}
-    version = connection.execute(_VERSION_IN_FORCE, key).scalar_one()
+    version = connection.execute(_VERSION_IN_FORCE, {"agreement_id": agreement_id}).scalar_one()
+    found = protocol_version(connection, agreement_id, version)
+    assert found is not None, f"{agreement_id} has no protocol v{version} in force"
+    return found
+
+
+def protocol_version(connection: Connection, agreement_id: str, version: int) -> Protocol | None:
+    """One stored version of the agreement's protocol, or None if it has no such version."""
     cached = (connection.engine.url.render_as_string(), agreement_id, version)
     if cached not in _ADOPTED:
-        rules = connection.execute(_RULES, {**key, "version": version}).scalar_one()
+        key = {"agreement_id": agreement_id, "version": version}
+        rules = connection.execute(_RULES, key).scalar_one_or_none()
+        if rules is None:
+            return None
         _ADOPTED[cached] = Protocol.model_validate(rules)
     return _ADOPTED[cached]
 

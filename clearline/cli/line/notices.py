@@ -60,8 +60,12 @@ def notice_file(
     lower: Lower = None,
     upper: Upper = None,
     sharing: Annotated[
-        Sharing, typer.Option(help="blind: only the line sees it, others only its conflicts.")
-    ] = Sharing.SHARED,
+        Sharing | None,
+        typer.Option(
+            help="blind: only the line sees it, others only its conflicts. Default: the "
+            "protocol's (shared in version 1)."
+        ),
+    ] = None,
     free_text: FreeText = None,
     agreement: InAgreement = None,
     key: IdempotencyKey = None,

@@ -61,7 +61,7 @@ def file(
     index = conflict_engine.index(connection, agreement_id)
     version, probe = _version(
         request.volumes,
-        request.sharing,
+        request.sharing or protocol.default_sharing,
         request.free_text,
         request.kind,
         1,

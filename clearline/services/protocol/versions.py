@@ -1,0 +1,45 @@
+"""The versions of an agreement's protocol, as its members may read them.
+
+Only a party or a mediator of the agreement reads its protocol. Anyone else is told the
+agreement does not exist, in the same words as for an agreement that does not: the rules of a
+line are no business of another agreement, nor is whether it exists.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from clearline.model.errors import not_found
+from clearline.model.protocol import Protocol
+from clearline.model.user import User
+from clearline.services.protocol.document import Change, diff
+from clearline.store import agreements as agreement_store
+
+
+def read(
+    connection: Connection,
+    user: User,
+    agreement_id: str,
+    version: int | None = None,
+    field: str = "version",
+) -> Protocol:
+    """The version asked for, or the version in force; ``field`` names what asked for an
+    unknown version."""
+    agreement = agreement_store.get_agreement(connection, agreement_id)
+    if agreement is None or user.party not in (m.party for m in agreement.members):
+        raise not_found("agreement_id", f"no agreement {agreement_id!r} of yours")
+    if version is None:
+        return agreement_store.protocol_in_force(connection, agreement_id)
+    found = agreement_store.protocol_version(connection, agreement_id, version)
+    if found is None:
+        raise not_found(field, f"{agreement_id} has no protocol version {version}")
+    return found
+
+
+def compare(
+    connection: Connection, user: User, agreement_id: str, before: int, after: int
+) -> list[Change]:
+    """What changed from one version to another, leaf by leaf."""
+    old = read(connection, user, agreement_id, before, "from")
+    new = read(connection, user, agreement_id, after, "to")
+    return diff(old, new)
