@@ -31,6 +31,7 @@ from clearline.services.agreements import create_agreement
 from clearline.store import users as user_store
 from clearline.store.database import create_engine, database_url, migrate
 from clearline.store.writer import run_now
+from tests.support.receiver import Receiver, receiving
 from tests.support.theatre import Files
 from tests.support.tracks import Reports
 
@@ -139,6 +140,13 @@ def warning(
             **body,
         },
     }
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A paging system on 127.0.0.1 that takes what it is sent (see ``Receiver.fail``)."""
+    with receiving() as receiver:
+        yield receiver
 
 
 IL_RU = "il-ru-syria"

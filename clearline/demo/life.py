@@ -30,7 +30,7 @@ from clearline import demo
 from clearline.demo.player import Player
 from clearline.demo.steps import Asset, TracksStep, feed_batch
 from clearline.model.errors import not_found
-from clearline.model.message import DeliveryState, Message, ObjectKind, Precedence
+from clearline.model.message import Message, ObjectKind, Precedence
 from clearline.model.notice import ActivityKind, NoticeRequest
 from clearline.model.user import Role, User
 from clearline.model.volume import VolumeIn
@@ -41,6 +41,7 @@ from clearline.services.tactical import tracks
 from clearline.services.tactical.picture import Pictures
 from clearline.store import agreements as agreement_store
 from clearline.store import events
+from clearline.store import messages as message_store
 from clearline.store import users as user_store
 
 PARTIES = ("IL", "TR")
@@ -50,7 +51,6 @@ LOCAL_UTC_OFFSET_H = 3
 BUSY_HOURS = range(7, 21)
 NIGHT_WEIGHT = 0.3
 """How likely an hour of the night is to see a notice filed, against an hour of the day."""
-UNANSWERED = (DeliveryState.SENT, DeliveryState.DELIVERED)
 HANDOVER_HOURS = (6, 14, 22)
 """When the watch changes, local time: eight-hour shifts."""
 
@@ -243,7 +243,7 @@ class Life:
             return
         self._looked = seqs
         for party in self.parties:
-            for message in _waiting(connection, party):
+            for message in message_store.unanswered(connection, party):
                 recipient = message.recipient(party)
                 if (party, message.id) in self._seen or recipient is None:
                     continue
@@ -312,15 +312,6 @@ class Life:
         )
         for second in range(0, FEED_FOR_S + 1, FEED_EVERY_S):
             self._schedule(at + timedelta(seconds=second), Report(party, feed, at))
-
-
-def _waiting(connection: Connection, party: str) -> list[Message]:
-    """Messages that reached ``party`` and that nobody of it has acknowledged or answered."""
-    return [
-        message
-        for state in UNANSWERED
-        for message in visibility.messages_for(connection, party, "inbox", state, None, None, 1_000)
-    ]
 
 
 def _filing(rng: random.Random, party: str, key: str, area: Area) -> Filing:

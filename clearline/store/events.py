@@ -85,6 +85,15 @@ def of_type_since(
     return [_event(row, [party]) for row in rows]
 
 
+def of_type_after(connection: Connection, type: EventType, seq: int) -> list[Event]:
+    """Events of ``type`` after ``seq``, oldest first, for the line's own use (paging): with no
+    audience, since nobody reads them through this."""
+    rows = connection.execute(
+        sa.select(events).where(events.c.seq > seq, events.c.type == type).order_by(events.c.seq)
+    ).all()
+    return [_event(row, []) for row in rows]
+
+
 def last_seq(connection: Connection, party: str) -> int:
     """The newest event ``party`` may see; 0 if none."""
     query = sa.select(sa.func.max(event_audience.c.seq)).where(event_audience.c.party == party)

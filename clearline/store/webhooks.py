@@ -8,7 +8,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from clearline.model.event import Event, EventType
 from clearline.model.webhook import REACHED, Page, PageState, Webhook, WebhookIn
 from clearline.store.schema import events, insert_returning_id, messages, page_cursor, pages
 from clearline.store.schema import webhooks as webhooks_table
@@ -63,35 +62,8 @@ def delete(connection: Connection, agreement_id: str, party: str) -> None:
 
 
 def _webhook(row: sa.Row[Any]) -> Webhook:
-    return Webhook(
-        agreement_id=row.agreement_id,
-        party=row.party,
-        url=row.url,
-        include_content=row.include_content,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        updated_by=row.updated_by,
-    )
-
-
-def escalations_after(connection: Connection, seq: int) -> list[Event]:
-    """Escalation events after ``seq``, oldest first, with no audience (paging needs none)."""
-    rows = connection.execute(
-        sa.select(events)
-        .where(events.c.seq > seq, events.c.type == EventType.MESSAGE_ESCALATED)
-        .order_by(events.c.seq)
-    ).all()
-    return [
-        Event(
-            seq=row.seq,
-            type=EventType(row.type),
-            time=row.time,
-            agreement_id=row.agreement_id,
-            audience=(),
-            payload=row.payload,
-        )
-        for row in rows
-    ]
+    """The row less its secret, which the model does not carry."""
+    return Webhook.model_validate(row._mapping)
 
 
 def cursor(connection: Connection) -> int:

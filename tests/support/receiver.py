@@ -11,6 +11,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+SECRET = "il-paging-secret-0123456789abcdefghij"
+"""IL's paging secret in the tests: what a signature must verify with."""
+FREE_TEXT = "Strike package inbound from the north"
+"""Words of a paged message that must not leave the line unless its party allows content."""
+
 
 @dataclass(frozen=True)
 class Received:

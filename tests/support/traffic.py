@@ -9,7 +9,7 @@ from typing import Any
 from clearline.clock import FixedClock
 from clearline.runtime.loops import page
 from tests.conftest import Line, warning
-from tests.support.receiver import receiving
+from tests.support.receiver import SECRET, receiving
 from tests.support.tracks import fly, jet, report, uav
 
 
@@ -80,7 +80,7 @@ def paging_traffic(line: Line, clock: FixedClock) -> None:
 
     with receiving() as receiver:
         receiver.fail(1)
-        hook = {"url": receiver.url, "secret": "il-paging-secret-0123456789abcdefghij"}
+        hook = {"url": receiver.url, "secret": SECRET}
         assert line.client.put("/v1/webhook", json=hook, headers=line.headers("IL")).is_success
         escalate_and_page()  # attempt failed
         paging()

@@ -92,8 +92,8 @@ async def list_pending(
     its line, and the "line check missed" alerts of one line are one item with a count, so
     that a flood stays readable. Reading it counts as delivery."""
     items = await rt.read(lambda c: pending.queue(c, user.party))
-    await _deliver(rt, user, [i.message for i in items])
-    items = await rt.read(lambda c: pending.queue(c, user.party))
+    if await _deliver(rt, user, [i.message for i in items]):
+        items = await rt.read(lambda c: pending.queue(c, user.party))
     return pending_list(items, user, limit, lang)
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from clearline.cli.client import DEFAULT_URL, fail, once, request
+from clearline.cli.client import DEFAULT_URL, fail, once, request, without_none
 from clearline.cli.options import IdempotencyKey, Token, Url
 from clearline.cli.printable import row, show
 from clearline.model.message import SYSTEM_TYPES, MessageType, Precedence
@@ -80,7 +80,9 @@ def inbox(
     if pending:
         if state is not None or box != "inbox":
             fail("pending: the queue is of your inbox, whatever its state: drop --box and --state")
-        _show_pending(request("GET", url, token, "/v1/messages/pending", params=_lang(lang)))
+        _show_pending(
+            request("GET", url, token, "/v1/messages/pending", params=without_none({"lang": lang}))
+        )
         return
     params = {k: v for k, v in {"box": box, "state": state, "lang": lang}.items() if v}
     found = request("GET", url, token, "/v1/messages", params=params)["messages"]
@@ -134,10 +136,6 @@ def _text(m: dict[str, Any]) -> str:
 
 def _dtg(moment: str | None) -> str:
     return "" if moment is None else dtg(datetime.fromisoformat(moment))
-
-
-def _lang(lang: Language | None) -> dict[str, str]:
-    return {"lang": lang} if lang else {}
 
 
 def ack(

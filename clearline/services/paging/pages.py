@@ -44,7 +44,8 @@ def take(
     """Open a page for every escalation since the last look (``listening``: the parties and
     roles with a client connected now: a duty officer's screen does not reach the watch
     commander an escalation names), and prepare the posts now due."""
-    opened = webhook_store.escalations_after(connection, webhook_store.cursor(connection))
+    after = webhook_store.cursor(connection)
+    opened = events.of_type_after(connection, EventType.MESSAGE_ESCALATED, after)
     for event in opened:
         _open(connection, event, now, (event.payload["party"], event.payload["role"]) in listening)
     webhook_store.move_cursor(connection)

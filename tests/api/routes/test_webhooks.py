@@ -5,7 +5,6 @@ escalation posted to a real receiver as the node's watch and paging steps run.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,17 +13,8 @@ from sqlalchemy.engine import Engine
 from clearline.clock import FixedClock
 from clearline.runtime.loops import page
 from tests.conftest import Line, warning
-from tests.support.receiver import Receiver, receiving
+from tests.support.receiver import FREE_TEXT, SECRET, Receiver
 from tests.support.refusals import refused
-
-SECRET = "il-paging-secret-0123456789abcdefghij"
-FREE_TEXT = "Strike package inbound from the north"
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with receiving() as receiver:
-        yield receiver
 
 
 def put(line: Line, party: str, role: str = "duty_officer", /, **request: Any) -> Any:

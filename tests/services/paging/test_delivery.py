@@ -6,10 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from datetime import timedelta
 
-import pytest
 from sqlalchemy.engine import Engine
 
 from clearline.clock import FixedClock
@@ -23,16 +22,7 @@ from clearline.store import webhooks as webhook_store
 from clearline.store.writer import run_now
 from tests.conftest import warning
 from tests.support.helpers import acknowledge, events_of, run_deadlines, send
-from tests.support.receiver import Receiver, receiving
-
-SECRET = "il-paging-secret-0123456789abcdefghij"
-FREE_TEXT = "Strike package inbound from the north"
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with receiving() as receiver:
-        yield receiver
+from tests.support.receiver import FREE_TEXT, SECRET, Receiver
 
 
 def register(engine: Engine, user: User, clock: FixedClock, url: str, **more: bool) -> None:
