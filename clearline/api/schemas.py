@@ -36,6 +36,7 @@ class MessageOut(BaseModel):
     created_at: datetime
     created_dtg: str
     line_suspended: bool
+    protocol_version: int = Field(description="The protocol version its deadline came from.")
     state: DeliveryState | None = Field(description="Your party's copy, if you received it.")
     recipients: list[Recipient]
     rendered: Rendering

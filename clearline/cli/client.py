@@ -31,7 +31,12 @@ def request(method: str, url: str, token: str, path: str, **kwargs: Any) -> Any:
 
 def request_text(url: str, token: str, path: str, **kwargs: Any) -> str:
     """``GET`` a document the API answers as text (YAML, canonical JSON), exactly as sent."""
-    return _call("GET", url, token, path, **kwargs).text
+    return request_bytes(url, token, path, **kwargs).decode()
+
+
+def request_bytes(url: str, token: str, path: str, **kwargs: Any) -> bytes:
+    """``GET`` a document (a PDF, a file of minutes) exactly as sent."""
+    return _call("GET", url, token, path, **kwargs).content
 
 
 def _call(method: str, url: str, token: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -63,3 +68,17 @@ def once(key: str | None) -> dict[str, str]:
 def without_none(values: dict[str, Any]) -> dict[str, Any]:
     """Absent, not null: the API's defaults (and its errors) are about what was left out."""
     return {k: v for k, v in values.items() if v is not None}
+
+
+def agreement_id_of(url: str, token: str, named: str | None) -> str:
+    """The agreement named, or the one your lines belong to: the API has no list of
+    agreements, and a party's lines (a mediator's: the lines it mediates) name theirs."""
+    if named is not None:
+        return named
+    found = sorted(
+        {line["line"]["agreement_id"] for line in request("GET", url, token, "/v1/lines")}
+    )
+    if len(found) != 1:
+        which = ", ".join(found) or "none"
+        fail(f"agreement: your lines are in {which}: name one with --agreement")
+    return found[0]

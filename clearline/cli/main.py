@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from clearline.cli.demo import demo_command
-from clearline.cli.line import conflicts, lines, messages, notices, positions, protocol
+from clearline.cli.line import conflicts, lines, messages, notices, positions, protocol, rounds
 from clearline.cli.line import zones as line_zones
 from clearline.cli.replay import replay_command
 from clearline.cli.store import agreements, ledger, node, planning, tokens, users
@@ -135,9 +135,36 @@ _group(
 )
 _group(
     "protocol",
-    f"The agreed rules of your line, version by version. {ON_LINE}",
+    f"The agreed rules of your line, version by version, and amending them. {ON_LINE} "
+    "(keygen needs none: it makes your signing key on this machine.)",
     LINE,
-    {"show": protocol.protocol_show, "diff": protocol.protocol_diff},
+    {
+        "show": protocol.protocol_show,
+        "diff": protocol.protocol_diff,
+        "keygen": protocol.protocol_keygen,
+        "register": protocol.protocol_register,
+        "propose": protocol.protocol_propose,
+        "proposals": protocol.protocol_proposals,
+        "approve": protocol.protocol_approve,
+        "reject": protocol.protocol_reject,
+    },
+)
+_group(
+    "round",
+    f"Rounds of talks: the mediator opens and closes them, the parties write their agenda, "
+    f"minutes and files and table proposals. {ON_LINE}",
+    LINE,
+    {
+        "create": rounds.round_create,
+        "list": rounds.round_list,
+        "show": rounds.round_show,
+        "agenda": rounds.round_agenda,
+        "minutes": rounds.round_minutes,
+        "attach": rounds.round_attach,
+        "table": rounds.round_table,
+        "close": rounds.round_close,
+        "report": rounds.round_report,
+    },
 )
 _group(
     "position",

@@ -1,6 +1,7 @@
 """``clearline verify``: the auditor's side, which trusts nothing but the line's public key. It
 checks an export from ``ledger export`` offline, or reads a running line's ledger with a token
-as any party would, and checks that the same way."""
+as any party would, and checks that the same way: the tree, and that every adopted protocol
+version it shows carries every party's signature."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from clearline.cli.client import TOKEN_HELP, fail, request
 from clearline.model.errors import ClearlineError
 from clearline.model.ledger import Receipt, TreeHead
+from clearline.services.protocol.audit import Amendments
 from clearline.services.record import audit, signing
 from clearline.services.record.ledger import EXPORT_FORMAT
 
@@ -47,10 +49,12 @@ def verify(
         heads, kept = audit.kept_records(_documents(receipts)) if receipts else ([], [])
     except audit.Tampered as exc:
         fail(f"receipts: {exc}")
-    report = _checked(_records(source, url, token), public, heads, kept)
+    amendments = Amendments()
+    report = _checked(_records(source, url, token), public, heads, kept, amendments)
     typer.echo(
         f"ledger verified: {report.entries} entries, {report.heads} signed heads, "
-        f"{report.payloads} payloads checked against their hashes, {report.kept} kept records"
+        f"{report.payloads} payloads checked against their hashes, {report.kept} kept records, "
+        f"{amendments.adopted} adopted protocol versions with every party's signature"
     )
 
 
@@ -59,8 +63,10 @@ def _checked(
     public: Ed25519PublicKey,
     heads: list[TreeHead],
     kept: list[Receipt],
+    amendments: Amendments,
 ) -> audit.Report:
-    """The audit, with a progress bar on stderr for a log long enough to wait for."""
+    """The audit, with a progress bar on stderr for a log long enough to wait for, and the
+    amendments' signatures checked as it reads."""
     with Progress(
         TextColumn("verifying"),
         BarColumn(),
@@ -75,7 +81,7 @@ def _checked(
                 bar.update(task, completed=done, total=total, visible=True)
 
         try:
-            return audit.verify(records, public, heads, kept, progress)
+            return audit.verify(records, public, heads, kept, progress, [amendments])
         except audit.Tampered as exc:
             fail(f"ledger does not verify: {exc}")
 

@@ -57,3 +57,21 @@ export const encounters = () => get("/v1/encounters").then((a) => a.encounters);
 
 /** The last event sequence number this user may see: where the live stream starts. */
 export const lastSeq = () => get("/v1/events/head").then((a) => a.last_seq);
+
+// --- the agreement's talks: its protocol's amendments and its rounds -----------------------
+
+const agreementPath = (id) => `/v1/agreements/${encodeURIComponent(id)}`;
+export const proposalsOf = (id) => get(`${agreementPath(id)}/proposals`);
+export const roundsOf = (id) => get(`${agreementPath(id)}/rounds`);
+export const protocolOf = (id, version) => get(`${agreementPath(id)}/protocol?version=${version}`);
+export const diffOf = (id, from, to) =>
+  get(`${agreementPath(id)}/protocol/diff?from=${from}&to=${to}`);
+/** A round's report (a self-contained HTML page, or a PDF): a plain link, opened by the
+ * browser with the session cookie like any request of the console's own origin. */
+export const reportUrl = (id, number, format = "html") =>
+  `${agreementPath(id)}/rounds/${number}/report?format=${format}`;
+export const attachmentUrl = (id, number, name) =>
+  `${agreementPath(id)}/rounds/${number}/attachments/${encodeURIComponent(name)}`;
+/** A party's signature of a proposal: base64 Ed25519 over the 32 bytes of its digest. */
+export const approve = (id, number, signature) =>
+  post(`${agreementPath(id)}/proposals/${number}/approvals`, { signature });

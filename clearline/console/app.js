@@ -13,6 +13,7 @@ import { ANSWERS, canWatch, renderMessages, tickCountdowns } from "./line.js";
 import { TheatreMap } from "./map.js";
 import { renderFigures } from "./mediator.js";
 import { LiveStream } from "./stream.js";
+import { TALK_EVENTS, Talks, canTalk } from "./talks.js";
 
 const $ = (id) => document.getElementById(id);
 const TRACKS_EVERY_MS = 2000;
@@ -43,6 +44,8 @@ const state = {
   encounters: new Map(),
 };
 let map = null;
+/** The talks pane (amendments and rounds of talks), for liaison officers and the mediator. */
+let talks = null;
 let online = false;
 const alerts = new Alerts(
   { strip: $("alert-strip"), panel: $("queue") },
@@ -215,6 +218,7 @@ function onEvent(event) {
   const handler = handlerFor(event.type);
   if (handler) Promise.resolve(handler(event.payload)).catch(report);
   if (QUEUE_EVENTS.test(event.type)) alerts.changed();
+  if (talks && TALK_EVENTS.test(event.type)) talks.load().catch(report);
   if (state.user.role === "mediator") loadLines().catch(report);
 }
 
@@ -323,10 +327,22 @@ function connect(since) {
   });
 }
 
+const agreementIds = () => [...new Set(state.lines.map(({ line }) => line.agreement_id))];
+
+/** The talks pane, once the lines (and so the agreements) are known; a failure to load it
+ * is reported, and the rest of the console goes on. */
+async function startTalks() {
+  if (!canTalk(state.user)) return;
+  $("talks-pane").hidden = false;
+  talks = new Talks($("talks"), state.user, report);
+  await talks.load(agreementIds()).catch(report);
+}
+
 async function startParty() {
   const since = await api.lastSeq();
   await Promise.all([loadLines(), loadMessages(), loadZones(), loadPartyPicture(), loadTracks()]);
   if (canWatch(state.user)) await alerts.start(state.user);
+  await startTalks();
   connect(since);
   poll(loadTracks, TRACKS_EVERY_MS);
 }
@@ -337,6 +353,7 @@ async function startMediator() {
   map.zonesOnly();
   const since = await api.lastSeq();
   await Promise.all([loadLines(), loadZones()]);
+  await startTalks();
   connect(since);
   poll(loadLines, FIGURES_EVERY_MS);
 }
@@ -381,6 +398,7 @@ async function switchLanguage(event) {
   if (state.user.role !== "mediator") await loadMessages();
   if (canWatch(state.user)) await alerts.refresh();
   changed(...(state.user.role === "mediator" ? MEDIATOR_PARTS : PARTY_PARTS));
+  talks?.render();
 }
 
 async function signOut() {

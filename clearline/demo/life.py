@@ -172,7 +172,7 @@ class Filing:
     def do(self, scene: Scene) -> None:
         user = _user(scene.connection, self.party, Role.DUTY_OFFICER)
         protocol = agreement_store.protocol_in_force(
-            scene.connection, notices.agreement_for(scene.connection, self.party, None)
+            scene.connection, notices.agreement_for(scene.connection, self.party, None), scene.now
         )
         start = scene.now + timedelta(seconds=protocol.lead_time_s[self.kind] + self.lead_s)
         lower, upper = BANDS_FT[self.kind]
@@ -266,7 +266,7 @@ class Life:
         heapq.heappush(self._agenda, (at, next(self._order), act))
 
     def _answer(self, connection: Connection, party: str, message: Message, seen: datetime) -> None:
-        protocol = agreement_store.protocol_in_force(connection, message.agreement_id)
+        protocol = agreement_store.protocol_in_force(connection, message.agreement_id, seen)
         deadline_s = protocol.deadline_s(message.precedence)
         rng = random.Random(f"{self.seed}:answer:{party}:{message.id}")
         delay_s = HABITS[message.precedence].delay_s(rng, deadline_s)

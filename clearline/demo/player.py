@@ -10,6 +10,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection
 
 from clearline.demo.scenario import Scenario
@@ -18,10 +19,14 @@ from clearline.demo.steps import (
     AmendStep,
     BaseStep,
     CancelStep,
+    CloseRoundStep,
     FeedStep,
     MessageStep,
     NoticeStep,
     PositionStep,
+    ProposeStep,
+    RoundStep,
+    SignStep,
     TracksStep,
     UnknownStep,
     ZoneStep,
@@ -30,6 +35,8 @@ from clearline.demo.steps import (
     message_request,
     notice_request,
     position_request,
+    proposal_request,
+    round_request,
     zone_request,
 )
 from clearline.model.errors import invalid, not_found
@@ -38,6 +45,9 @@ from clearline.model.user import User
 from clearline.services.deconfliction import notices, zones
 from clearline.services.deconfliction.engine import ConflictEngine
 from clearline.services.line import messages, sending, visibility
+from clearline.services.protocol import keys, proposals, signatures
+from clearline.services.record import signing
+from clearline.services.rounds import rounds
 from clearline.services.tactical import tracks
 from clearline.services.tactical.picture import Pictures
 from clearline.store import agreements as agreement_store
@@ -95,6 +105,8 @@ class Player:
     made: dict[str, int] = field(default_factory=dict)
     """What labelled steps created: notice, message, zone, position or track ids."""
     _reported: dict[int, float] = field(default_factory=dict)
+    signing_keys: dict[str, Ed25519PrivateKey] = field(default_factory=dict)
+    """Each liaison officer's key, by user name, made at their first signature."""
 
     def elapsed(self, now: datetime) -> float:
         return (now - self.start).total_seconds()
@@ -141,6 +153,10 @@ class Player:
 
     def _forget(self, label: str) -> None:
         self.made.pop(label, None)
+
+    def forget_key(self, name: str) -> None:
+        """A key whose registering rolled back is made again at the next signature."""
+        self.signing_keys.pop(name, None)
 
     def _owes(self, index: int, step: Any, elapsed: float) -> bool:
         if index not in self.tried:
@@ -249,6 +265,51 @@ def _do_tracks(turn: _Turn, step: TracksStep | UnknownStep) -> int | None:
     return picture.keys[(user.party, step.track_id)]
 
 
+def _do_round(turn: _Turn, step: RoundStep) -> int:
+    user = _someone(turn, step)
+    agreement_id = turn.agreement(None)
+    request = round_request(step, turn.player.start)
+    number = rounds.open_round(turn.connection, user, agreement_id, request, turn.now).number
+    for title in step.agenda:
+        rounds.add_item(turn.connection, user, agreement_id, number, title, turn.now)
+    return number
+
+
+def _do_close_round(turn: _Turn, step: CloseRoundStep) -> None:
+    user = _someone(turn, step)
+    number = turn.made(step.round, "round")
+    adopted = [turn.made(label, "adopted") for label in step.adopted]
+    rounds.close(turn.connection, user, turn.agreement(None), number, adopted, turn.now)
+
+
+def _do_propose(turn: _Turn, step: ProposeStep) -> int:
+    user = _someone(turn, step)
+    request = proposal_request(step, turn.player.start)
+    agreement_id = turn.agreement(user.party)
+    number = proposals.propose(turn.connection, user, agreement_id, request, turn.now).number
+    if step.round is not None:
+        at = turn.made(step.round, "round")
+        rounds.table(turn.connection, user, agreement_id, at, number, turn.now)
+    return number
+
+
+def _do_sign(turn: _Turn, step: SignStep) -> None:
+    """Sign as a liaison officer would on their own machine: over the digest worked out from
+    the document, with their own key (registered the first time)."""
+    user = _someone(turn, step)
+    agreement_id = turn.agreement(user.party)
+    number = turn.made(step.proposal, "proposal")
+    key = turn.player.signing_keys.get(user.name)
+    if key is None:
+        key = Ed25519PrivateKey.generate()
+        keys.register(turn.connection, user, signing.public_text(key), turn.now)
+        turn.player.signing_keys[user.name] = key
+        on_rollback(turn.connection, partial(turn.player.forget_key, user.name))
+    proposal = proposals.read(turn.connection, user, agreement_id, number)
+    signed = signatures.sign(key, signatures.digest(proposal.protocol))
+    proposals.approve(turn.connection, user, agreement_id, number, signed, turn.now)
+
+
 def _someone(turn: _Turn, step: BaseStep) -> User:
     user = turn.user(step.user)
     assert user is not None, "every step but a zone names its user (checked at load)"
@@ -271,4 +332,8 @@ _ACTIONS: dict[str, Callable[[_Turn, Any], int | None]] = {
     "ack": _do_ack,
     "tracks": _do_tracks,
     "unknown": _do_tracks,
+    "round": _do_round,
+    "close_round": _do_close_round,
+    "propose": _do_propose,
+    "sign": _do_sign,
 }

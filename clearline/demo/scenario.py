@@ -32,9 +32,13 @@ from clearline.demo.steps import (
     AckStep,
     AmendStep,
     CancelStep,
+    CloseRoundStep,
     MessageStep,
     NoticeStep,
     PositionStep,
+    ProposeStep,
+    RoundStep,
+    SignStep,
     Step,
     TracksStep,
     UnknownStep,
@@ -44,6 +48,8 @@ from clearline.demo.steps import (
     message_request,
     notice_request,
     position_request,
+    proposal_request,
+    round_request,
     zone_request,
 )
 from clearline.model.errors import ClearlineError, invalid, reason_of
@@ -149,6 +155,10 @@ def _check_order(scenario: Scenario) -> None:
             label = getattr(step, name)
             if label is not None and not isinstance(made.get(label), kinds):
                 raise invalid(f"{where}.{name}", _not_made(label, made, kinds))
+        if isinstance(step, CloseRoundStep):
+            for n, label in enumerate(step.adopted):
+                if not isinstance(made.get(label), ProposeStep):
+                    raise invalid(f"{where}.adopted.{n}", _not_made(label, made, (ProposeStep,)))
         if step.id is not None:
             if step.id in made:
                 raise invalid(f"{where}.id", f"{step.id!r} labels an earlier step already")
@@ -164,6 +174,12 @@ def _references(step: Any) -> list[tuple[str, tuple[type, ...]]]:
         return [("reply_to", (MessageStep, UnknownStep))]
     if isinstance(step, AckStep):
         return [("message", (MessageStep,))]
+    if isinstance(step, SignStep):
+        return [("proposal", (ProposeStep,))]
+    if isinstance(step, ProposeStep):
+        return [("round", (RoundStep,))]
+    if isinstance(step, CloseRoundStep):
+        return [("round", (RoundStep,))]
     return []
 
 
@@ -203,6 +219,16 @@ def _check_step(scenario: Scenario, step: Any) -> None:
         message_request(step, step.to or "ZZ", 1 if step.reply_to else None, REFERENCE)
     elif isinstance(step, TracksStep | UnknownStep):
         feed_batch(step, scenario.agreement, REFERENCE, step.at_s)
+    elif isinstance(step, ProposeStep):
+        proposal_request(step, REFERENCE)
+    elif isinstance(step, RoundStep):
+        round_request(step, REFERENCE)
 
 
-_ACTION_OF: dict[type, str] = {NoticeStep: "notice", MessageStep: "message", UnknownStep: "unknown"}
+_ACTION_OF: dict[type, str] = {
+    NoticeStep: "notice",
+    MessageStep: "message",
+    UnknownStep: "unknown",
+    ProposeStep: "propose",
+    RoundStep: "round",
+}

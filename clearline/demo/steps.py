@@ -1,5 +1,6 @@
 """A scenario's steps, and what each sends to the line: a zone, a position, a notice, an
-amendment, a message or a batch of track reports, built from the file's relative times
+amendment of it, a message, a batch of track reports, or a protocol amendment and its
+signatures, built from the file's relative times
 (``NAME_s``, seconds from the start of play) by the same models the API takes, so that a step
 the line would refuse is refused when the file is loaded."""
 
@@ -14,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from clearline.model.errors import from_validation, invalid
 from clearline.model.message import BODY_MODELS, MessageType, ObjectKind, Precedence
 from clearline.model.notice import ActivityKind, AmendRequest, NoticeRequest, Sharing
+from clearline.model.proposal import ProposalRequest
+from clearline.model.round import RoundRequest
 from clearline.model.track import TrackBatch, TrackReport
 from clearline.model.wellclear import KNOT_MS
 from clearline.model.zone import PositionIn, PositionKind, ZoneIn
@@ -123,6 +126,45 @@ class AckStep(BaseStep):
         return self
 
 
+class RoundStep(BaseStep):
+    """A round of talks the mediator opens, on the day play starts, with its agenda."""
+
+    do: Literal["round"]
+    place: str = Field(min_length=1)
+    attendees: dict[str, list[str]] = Field(default_factory=dict)
+    agenda: list[str] = Field(default_factory=list)
+
+
+class CloseRoundStep(BaseStep):
+    """The mediator closes the round an earlier step opened, with the proposals (their steps'
+    ids) it agreed."""
+
+    do: Literal["close_round"]
+    round: str
+    adopted: list[str] = Field(default_factory=list)
+
+
+class ProposeStep(BaseStep):
+    """An amendment of the protocol proposed by a liaison officer, as a JSON merge patch of
+    the newest adopted version, to take effect ``effective_s`` from the start; tabled at the
+    round an earlier step opened, if it names one."""
+
+    do: Literal["propose"]
+    patch: dict[str, Any] = Field(min_length=1)
+    reason: str = Field(min_length=1)
+    effective_s: float = Field(ge=0)
+    round: str | None = None
+
+
+class SignStep(BaseStep):
+    """A liaison officer signs the proposal an earlier step made. The demo plays every
+    liaison officer, so it makes each one's key (in memory, registered at their first
+    signature); on a real line each party makes and keeps its own."""
+
+    do: Literal["sign"]
+    proposal: str
+
+
 class Asset(BaseModel):
     """Something a feed reports: where it is at the step's time, and how it moves on."""
 
@@ -187,10 +229,28 @@ Step = Annotated[
     | MessageStep
     | AckStep
     | TracksStep
-    | UnknownStep,
+    | UnknownStep
+    | RoundStep
+    | CloseRoundStep
+    | ProposeStep
+    | SignStep,
     Field(discriminator="do"),
 ]
-ACTIONS = ("zone", "position", "notice", "amend", "cancel", "message", "ack", "tracks", "unknown")
+ACTIONS = (
+    "zone",
+    "position",
+    "notice",
+    "amend",
+    "cancel",
+    "message",
+    "ack",
+    "tracks",
+    "unknown",
+    "round",
+    "close_round",
+    "propose",
+    "sign",
+)
 
 
 def absolute(value: Any, start: datetime) -> Any:
@@ -232,6 +292,18 @@ def notice_request(step: NoticeStep, agreement: str | None, start: datetime) -> 
 def amend_request(step: AmendStep, start: datetime) -> AmendRequest:
     fields = step.model_dump(include={"volumes", "sharing", "free_text"})
     return AmendRequest.model_validate(absolute(fields, start))
+
+
+def round_request(step: RoundStep, start: datetime) -> RoundRequest:
+    day = start.date()
+    return RoundRequest.model_validate(
+        {"place": step.place, "starts_on": day, "ends_on": day, "attendees": step.attendees}
+    )
+
+
+def proposal_request(step: ProposeStep, start: datetime) -> ProposalRequest:
+    effective_at = start + timedelta(seconds=step.effective_s)
+    return ProposalRequest(patch=step.patch, reason=step.reason, effective_at=effective_at)
 
 
 def message_request(

@@ -88,6 +88,12 @@ class Conflict(BaseModel):
     updated_at: datetime
     resolution: str | None = None
     accepted_by: int | None = None
+    protocol_version: int = Field(description="The protocol version whose minima found it.")
+    amendment: int | None = Field(
+        default=None,
+        description="The protocol version whose taking effect opened it, or resolved it; "
+        "None where a notice, zone or position did.",
+    )
     alert_ids: tuple[int, ...] = ()
     starts_in_s: float | None = Field(
         default=None, description="From when this was read until the clash starts; 0 once begun."

@@ -91,6 +91,38 @@ class EventType(StrEnum):
     """The paged party's paging system took the escalation: it reached someone. Payload:
     ``message_id``, ``party``, ``role``, ``level``, ``attempts``. Audience: that party and the
     message's sender."""
+    KEY_REGISTERED = "protocol.key_registered"
+    """A liaison officer registered the public half of their own signing key. Payload:
+    ``agreement_id``, ``key`` (``key_id``, ``user_id``, ``party``, ``public_key``). One event
+    per agreement of that party; audience: the agreement's parties and mediators."""
+    PROTOCOL_PROPOSED = "protocol.proposed"
+    """Payload: ``agreement_id``, ``proposal`` (its number, version, the whole ``protocol``,
+    ``digest``, party, reason, effective time). Audience: the agreement's parties and mediators,
+    as for every ``protocol.*`` event."""
+    PROTOCOL_APPROVED = "protocol.approved"
+    """A party signed a proposal. Payload: ``agreement_id``, ``proposal`` (number), ``digest``,
+    ``approval`` (party, user, key id, signature)."""
+    PROTOCOL_REJECTED = "protocol.rejected"
+    """Payload: ``agreement_id``, ``proposal`` (number), ``party``, ``reason``."""
+    PROTOCOL_SUPERSEDED = "protocol.superseded"
+    """A newer proposal took an open one's place, or another proposal for the same version was
+    adopted. Payload: ``agreement_id``, ``proposal`` (number), ``reason``."""
+    PROTOCOL_ADOPTED = "protocol.adopted"
+    """Every party signed. Payload: ``agreement_id``, ``proposal`` (number), ``version``,
+    ``digest``, ``effective_at``, ``parties`` (every party that had to sign)."""
+    PROTOCOL_IN_FORCE = "protocol.in_force"
+    """An adopted version took effect. Payload: ``agreement_id``, ``version``, ``previous``,
+    ``effective_at``, ``rescreened`` (live notices screened again under it)."""
+    ROUND_OPENED = "round.opened"
+    """The mediator opened a round of talks. Payload: ``agreement_id``, ``round`` (whole, its
+    attachments by name and SHA-256 only). Audience: the agreement's parties and mediators, as
+    for every ``round.*`` event."""
+    ROUND_CHANGED = "round.changed"
+    """An agenda item, minutes, an attachment or a tabled proposal. Payload: ``agreement_id``,
+    ``change`` (``agenda``, ``minutes``, ``attachment`` or ``tabled``), ``by`` (the party),
+    ``round`` (whole, as for opened)."""
+    ROUND_CLOSED = "round.closed"
+    """Payload as for opened; ``round.adopted`` names the proposals it agreed."""
 
 
 class Event(BaseModel):

@@ -41,10 +41,16 @@ class MessageType(StrEnum):
     LINE_CHECK_MISSED = "line_check_missed"
     CONFLICT_ALERT = "conflict_alert"
     TRACK_ALERT = "track_alert"
+    PROTOCOL_CHANGE = "protocol_change"
 
 
 SYSTEM_TYPES = frozenset(
-    {MessageType.LINE_CHECK_MISSED, MessageType.CONFLICT_ALERT, MessageType.TRACK_ALERT}
+    {
+        MessageType.LINE_CHECK_MISSED,
+        MessageType.CONFLICT_ALERT,
+        MessageType.TRACK_ALERT,
+        MessageType.PROTOCOL_CHANGE,
+    }
 )
 """Types only the line itself raises."""
 
@@ -238,6 +244,30 @@ class TrackAlertBody(_Body):
     vertical_ft: int = Field(ge=0)
 
 
+class AmendmentStage(StrEnum):
+    """Where an amendment of the protocol has got to, as the line tells both parties."""
+
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+    ADOPTED = "adopted"
+    IN_FORCE = "in_force"
+
+
+class ProtocolChangeBody(_Body):
+    """An amendment moved on: proposed, signed by a party, rejected, superseded, adopted by
+    every party, or in force. The reason a person gave travels as the message's free text."""
+
+    proposal: int = Field(ge=1)
+    stage: AmendmentStage
+    version: int = Field(ge=1)
+    by_party: PartyCode | None = Field(
+        default=None, description="Who proposed, signed or rejected it; None for the line."
+    )
+    effective_at: AwareDatetime
+
+
 BODY_MODELS: dict[MessageType, type[_Body]] = {
     MessageType.WARNING: WarningBody,
     MessageType.IDENTIFICATION_QUERY: IdentificationQueryBody,
@@ -253,6 +283,7 @@ BODY_MODELS: dict[MessageType, type[_Body]] = {
     MessageType.LINE_CHECK_MISSED: LineCheckMissedBody,
     MessageType.CONFLICT_ALERT: ConflictAlertBody,
     MessageType.TRACK_ALERT: TrackAlertBody,
+    MessageType.PROTOCOL_CHANGE: ProtocolChangeBody,
 }
 
 
@@ -303,6 +334,7 @@ class MessageDraft(BaseModel):
     free_text: str | None
     in_reply_to: int | None
     line_suspended: bool
+    protocol_version: int = Field(description="The protocol version its deadline came from.")
 
 
 class Message(MessageDraft):

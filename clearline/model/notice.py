@@ -107,6 +107,7 @@ class NoticeVersion(BaseModel):
     filed_by: int
     lead_s: float = Field(description="From filing to the earliest start.")
     late_s: float = Field(description="How far short of the protocol's lead time; 0 if on time.")
+    protocol_version: int = Field(description="The protocol version its lead time came from.")
 
 
 class Notice(BaseModel):

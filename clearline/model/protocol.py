@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, model_validator
 
 from clearline.model.agreement import PartyCode
 from clearline.model.message import Precedence
@@ -46,13 +46,29 @@ class Separation(BaseModel):
     time_s: float = Field(default=300, ge=0)
 
 
+class Urgency(BaseModel):
+    """When a clash counts as soon, and as imminent: each raises its severity a step, and an
+    alert for a clash due soon is carried one precedence higher."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    soon_s: int = Field(default=3_600, gt=0)
+    imminent_s: int = Field(default=900, gt=0)
+
+    @model_validator(mode="after")
+    def _imminent_is_sooner(self) -> Urgency:
+        if self.imminent_s > self.soon_s:
+            raise ValueError("imminent_s must not be longer than soon_s")
+        return self
+
+
 class Protocol(BaseModel):
     """What both sides agreed: how fast a human must answer and whom to wake up if not."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     version: int = Field(default=1, ge=1)
-    ack_deadline_s: dict[Precedence, int] = Field(default_factory=_default_deadlines)
+    ack_deadline_s: dict[Precedence, PositiveInt] = Field(default_factory=_default_deadlines)
     escalation_ladder: tuple[Role, ...] = (
         Role.DUTY_OFFICER,
         Role.WATCH_COMMANDER,
@@ -61,7 +77,7 @@ class Protocol(BaseModel):
     line_check_interval_s: int = Field(default=3_600, gt=0)
     line_check_deadline_s: int = Field(default=120, gt=0)
     languages: tuple[Language, ...] = (Language.EN, Language.HE, Language.TR)
-    lead_time_s: dict[ActivityKind, int] = Field(default_factory=_default_lead_times)
+    lead_time_s: dict[ActivityKind, NonNegativeInt] = Field(default_factory=_default_lead_times)
     default_sharing: Sharing = Field(
         default=Sharing.SHARED, description="How a notice filed without a sharing is shared."
     )
@@ -71,6 +87,7 @@ class Protocol(BaseModel):
         "agreement's parties. Each pair is two parties of the agreement.",
     )
     separation: Separation = Field(default_factory=Separation)
+    urgency: Urgency = Field(default_factory=Urgency)
     max_window_s: int = Field(default=7 * 86_400, gt=0)
     standoff_m: float = Field(default=5_000, ge=0)
     blind_checks_per_hour: int = Field(
@@ -113,6 +130,12 @@ class Protocol(BaseModel):
         description="How far ahead of the line's clock a reported past time may be, for a "
         "sender's clock running fast. Track reports have their own, tighter bounds (tracks).",
     )
+    amendment_notice_s: int = Field(
+        default=0,
+        ge=0,
+        description="How long after it is proposed an amendment may take effect at the "
+        "earliest: time for every party to read and sign it.",
+    )
     well_clear: WellClear = Field(default_factory=WellClear)
     tracks: TrackRules = Field(default_factory=TrackRules)
 
@@ -121,8 +144,6 @@ class Protocol(BaseModel):
         missing = set(Precedence) - set(self.ack_deadline_s)
         if missing:
             raise ValueError(f"ack_deadline_s lacks {sorted(missing)}")
-        if any(s <= 0 for s in self.ack_deadline_s.values()):
-            raise ValueError("ack_deadline_s values must be positive")
         if set(ActivityKind) - set(self.lead_time_s):
             raise ValueError(
                 f"lead_time_s lacks {sorted(set(ActivityKind) - set(self.lead_time_s))}"

@@ -23,6 +23,7 @@ from clearline.services.deconfliction import conflicts as conflict_service
 from clearline.services.deconfliction import notices as notice_service
 from clearline.services.line import deadlines, line_checks
 from clearline.services.paging import delivery, pages
+from clearline.services.protocol import effect
 from clearline.services.tactical import sweep
 from clearline.store.claim import ClaimLost
 from clearline.store.database import checkpoint
@@ -37,7 +38,8 @@ the shortest deadline (two minutes), so that escalations and answers keep their 
 async def watch(rt: Runtime) -> int:
     """One look at the clock: send due line checks, escalate what is overdue, move notices
     from planned to active to ended, close conflicts whose window has passed, screen the live
-    tracks and ask about unknown objects near a party's forces."""
+    tracks and ask about unknown objects near a party's forces, and put in force the protocol
+    versions whose time has come."""
     now = rt.clock.now()
 
     def step(connection: Connection) -> int:
@@ -47,6 +49,7 @@ async def watch(rt: Runtime) -> int:
             + notice_service.advance(connection, now, rt.conflict_engine)
             + conflict_service.close_ended(connection, now)
             + sweep.run(connection, now, rt.pictures, rt.conflict_engine)
+            + effect.take_effect(connection, now, rt.conflict_engine, rt.pictures)
         )
 
     return await rt.write(step)

@@ -31,7 +31,7 @@ def create_agreement(
     if store.agreement_exists(connection, agreement_id):
         raise conflict("id", f"agreement {agreement_id!r} exists already")
     protocol = protocol or Protocol()
-    pairs = _line_pairs(protocol, [p.code for p in parties])
+    pairs = line_pairs(protocol, [p.code for p in parties])
     agreement = Agreement(
         id=agreement_id,
         name=name,
@@ -51,7 +51,9 @@ def create_agreement(
     return agreement
 
 
-def _line_pairs(protocol: Protocol, parties: list[str]) -> list[tuple[str, str]]:
+def line_pairs(
+    protocol: Protocol, parties: list[str], field: str = "protocol.line_pairs"
+) -> list[tuple[str, str]]:
     """The pairs the protocol names, each of two parties of the agreement (a mediator has no
     line of its own), or every pair where it names none."""
     if protocol.line_pairs is None:
@@ -59,5 +61,5 @@ def _line_pairs(protocol: Protocol, parties: list[str]) -> list[tuple[str, str]]
     for pair in protocol.line_pairs:
         outside = sorted(set(pair) - set(parties))
         if outside:
-            raise invalid("protocol.line_pairs", f"{', '.join(outside)} is not a party to it")
+            raise invalid(field, f"{', '.join(outside)} is not a party to it")
     return list(protocol.line_pairs)

@@ -105,7 +105,7 @@ class AlertedRecords(Generic[R]):
                     self.alert_type,
                     precedence,
                     body,
-                    protocol.deadline_s(precedence),
+                    protocol,
                     now,
                 )
                 self.link(connection, record.id, message.id)

@@ -73,6 +73,12 @@ def get_agreement(connection: Connection, agreement_id: str) -> Agreement | None
     )
 
 
+def created_at(connection: Connection, agreement_id: str) -> datetime:
+    return connection.execute(
+        sa.select(agreements.c.created_at).where(agreements.c.id == agreement_id)
+    ).scalar_one()
+
+
 def agreement_ids(connection: Connection) -> list[str]:
     return list(connection.execute(sa.select(agreements.c.id).order_by(agreements.c.id)).scalars())
 
@@ -87,20 +93,30 @@ def agreements_of(connection: Connection, party: str) -> list[Agreement]:
 
 
 def insert_protocol(
-    connection: Connection, agreement_id: str, protocol: Protocol, now: datetime
+    connection: Connection,
+    agreement_id: str,
+    protocol: Protocol,
+    now: datetime,
+    effective_at: datetime | None = None,
+    proposal: int | None = None,
 ) -> None:
+    """An adopted version, in force from ``effective_at`` (at once where none is given)."""
     connection.execute(
         protocols.insert().values(
             agreement_id=agreement_id,
             version=protocol.version,
             rules=protocol.model_dump(mode="json"),
             adopted_at=now,
+            effective_at=effective_at or now,
+            proposal=proposal,
         )
     )
 
 
-_VERSION_IN_FORCE = sa.select(agreements.c.protocol_version).where(
-    agreements.c.id == sa.bindparam("agreement_id")
+_VERSION_AT = (
+    sa.select(sa.func.max(protocols.c.version))
+    .where(protocols.c.agreement_id == sa.bindparam("agreement_id"))
+    .where(protocols.c.effective_at <= sa.bindparam("at"))
 )
 _RULES = sa.select(protocols.c.rules).where(
     protocols.c.agreement_id == sa.bindparam("agreement_id"),
@@ -112,11 +128,61 @@ once adopted (a change is a new version), so this cache is never stale; it spare
 a JSON parse and a validation of the rules."""
 
 
-def protocol_in_force(connection: Connection, agreement_id: str) -> Protocol:
-    version = connection.execute(_VERSION_IN_FORCE, {"agreement_id": agreement_id}).scalar_one()
-    found = protocol_version(connection, agreement_id, version)
-    assert found is not None, f"{agreement_id} has no protocol v{version} in force"
+def protocol_in_force(connection: Connection, agreement_id: str, at: datetime) -> Protocol:
+    """The newest adopted version whose effective time has come by ``at``: the rules every
+    decision made at ``at`` follows, whether or not its taking effect was announced yet."""
+    version = connection.execute(
+        _VERSION_AT, {"agreement_id": agreement_id, "at": at}
+    ).scalar_one_or_none()
+    found = protocol_version(connection, agreement_id, version or 1)
+    assert found is not None, f"{agreement_id} has no protocol in force at {at}"
     return found
+
+
+def newest_protocol(connection: Connection, agreement_id: str) -> Protocol:
+    """The newest adopted version, in force or not yet: what a new proposal amends."""
+    version = connection.execute(
+        sa.select(sa.func.max(protocols.c.version)).where(protocols.c.agreement_id == agreement_id)
+    ).scalar_one()
+    found = protocol_version(connection, agreement_id, version)
+    assert found is not None
+    return found
+
+
+def effective_at(connection: Connection, agreement_id: str, version: int) -> datetime | None:
+    return connection.execute(
+        sa.select(protocols.c.effective_at).where(
+            protocols.c.agreement_id == agreement_id, protocols.c.version == version
+        )
+    ).scalar_one_or_none()
+
+
+def proposal_of(connection: Connection, agreement_id: str, version: int) -> int | None:
+    """The proposal an adopted version came from; None for version 1."""
+    return connection.execute(
+        sa.select(protocols.c.proposal).where(
+            protocols.c.agreement_id == agreement_id, protocols.c.version == version
+        )
+    ).scalar_one_or_none()
+
+
+def versions_taking_effect(connection: Connection, now: datetime) -> list[tuple[str, int]]:
+    """Adopted versions whose effective time has come but whose taking effect has not been
+    announced (``agreements.protocol_version`` is the newest announced), oldest first."""
+    query = (
+        sa.select(protocols.c.agreement_id, protocols.c.version)
+        .join(agreements, agreements.c.id == protocols.c.agreement_id)
+        .where(protocols.c.effective_at <= now)
+        .where(protocols.c.version > agreements.c.protocol_version)
+        .order_by(protocols.c.agreement_id, protocols.c.version)
+    )
+    return [(row.agreement_id, row.version) for row in connection.execute(query)]
+
+
+def announce_version(connection: Connection, agreement_id: str, version: int) -> None:
+    connection.execute(
+        agreements.update().where(agreements.c.id == agreement_id).values(protocol_version=version)
+    )
 
 
 def protocol_version(connection: Connection, agreement_id: str, version: int) -> Protocol | None:

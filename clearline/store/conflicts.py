@@ -160,5 +160,7 @@ def _conflict(row: Any, alert_ids: tuple[int, ...], acknowledged: dict[str, date
         updated_at=row.updated_at,
         resolution=row.resolution,
         accepted_by=row.accepted_by,
+        protocol_version=row.protocol_version,
+        amendment=row.amendment,
         alert_ids=alert_ids,
     )

@@ -102,11 +102,14 @@ def load(
     ]
 
 
-def live_of(connection: Connection, agreement_id: str, party: str) -> list[Notice]:
-    """A party's planned and active notices in one agreement."""
+def live_of(connection: Connection, agreement_id: str, party: str | None) -> list[Notice]:
+    """A party's planned and active notices in one agreement (every party's, for None), in
+    the order they were filed."""
     states = [NoticeState.PLANNED, NoticeState.ACTIVE]
-    where = (n.agreement_id == agreement_id) & (n.party == party) & n.state.in_(states)
-    return load(connection, where)
+    where = (n.agreement_id == agreement_id) & n.state.in_(states)
+    if party is not None:
+        where &= n.party == party
+    return sorted(load(connection, where), key=lambda notice: notice.id)
 
 
 def due(connection: Connection, now: datetime) -> tuple[list[Notice], list[Notice]]:

@@ -72,6 +72,94 @@ protocols = sa.Table(
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("rules", sa.JSON, nullable=False),
     sa.Column("adopted_at", UTCDateTime, nullable=False),
+    sa.Column("effective_at", UTCDateTime, nullable=False),
+    sa.Column("proposal", sa.Integer, nullable=True),
+)
+"""Adopted versions; the one in force at a moment is the newest whose ``effective_at`` has come.
+Version 1 came with the agreement; a later one from the proposal numbered ``proposal``."""
+
+proposals = sa.Table(
+    "proposals",
+    metadata,
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("rules", sa.JSON, nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("party", sa.ForeignKey("parties.code"), nullable=False),
+    sa.Column("proposed_by", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("effective_at", UTCDateTime, nullable=False),
+    sa.Column("supersedes", sa.Integer, nullable=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("decided_at", UTCDateTime, nullable=True),
+    sa.Column("decided_by", sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("decision", sa.Text, nullable=True),
+)
+"""Proposed versions of a protocol: open until every party signs (adopted), one rejects, or a
+newer one or another adoption takes their place (superseded)."""
+
+approvals = sa.Table(
+    "approvals",
+    metadata,
+    sa.Column("agreement_id", sa.String(64), primary_key=True),
+    sa.Column("proposal", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("party", sa.ForeignKey("parties.code"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("key_id", sa.String(32), nullable=False),
+    sa.Column("signature", sa.String(100), nullable=False),
+    sa.Column("signed_at", UTCDateTime, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["agreement_id", "proposal"], ["proposals.agreement_id", "proposals.number"]
+    ),
+)
+"""One signature per party on a proposal: Ed25519 over the SHA-256 of its canonical JSON."""
+
+signing_keys = sa.Table(
+    "signing_keys",
+    metadata,
+    sa.Column("key_id", sa.String(32), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("public_key", sa.String(64), nullable=False, unique=True),
+    sa.Column("registered_at", UTCDateTime, nullable=False),
+    sa.Index("ix_signing_keys_user", "user_id"),
+)
+"""The public halves of liaison officers' own Ed25519 keys; the line never holds a private one."""
+
+rounds = sa.Table(
+    "rounds",
+    metadata,
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("place", sa.String(200), nullable=False),
+    sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("ends_on", sa.Date, nullable=False),
+    sa.Column("host", sa.ForeignKey("parties.code"), nullable=False),
+    sa.Column("attendees", sa.JSON, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("agenda", sa.JSON, nullable=False),
+    sa.Column("tabled", sa.JSON, nullable=False),
+    sa.Column("adopted", sa.JSON, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("closed_at", UTCDateTime, nullable=True),
+)
+"""A round of talks; its agenda (items with their minutes) and the proposals it tabled are
+small lists, kept with it."""
+
+round_attachments = sa.Table(
+    "round_attachments",
+    metadata,
+    sa.Column("agreement_id", sa.String(64), primary_key=True),
+    sa.Column("round", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("media_type", sa.String(100), nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("added_by", sa.ForeignKey("parties.code"), nullable=False),
+    sa.Column("added_at", UTCDateTime, nullable=False),
+    sa.ForeignKeyConstraint(["agreement_id", "round"], ["rounds.agreement_id", "rounds.number"]),
 )
 
 users = sa.Table(
@@ -128,6 +216,7 @@ messages = sa.Table(
     sa.Column("in_reply_to", sa.ForeignKey("messages.id"), nullable=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("line_suspended", sa.Boolean, nullable=False),
+    sa.Column("protocol_version", sa.Integer, nullable=False),
     sa.UniqueConstraint("sender_user", "idempotency_key"),
 )
 
@@ -235,6 +324,7 @@ notice_versions = sa.Table(
     sa.Column("filed_by", sa.ForeignKey("users.id"), nullable=False),
     sa.Column("lead_s", sa.Float, nullable=False),
     sa.Column("late_s", sa.Float, nullable=False),
+    sa.Column("protocol_version", sa.Integer, nullable=False),
 )
 
 zones = sa.Table(
@@ -287,6 +377,8 @@ conflicts = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("resolution", sa.Text, nullable=True),
     sa.Column("accepted_by", sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("protocol_version", sa.Integer, nullable=False),
+    sa.Column("amendment", sa.Integer, nullable=True),
     sa.Index("ix_conflicts_agreement_state", "agreement_id", "state"),
     sa.Index("ix_conflicts_notice_a", "notice_a"),
     sa.Index("ix_conflicts_notice_b", "notice_b"),

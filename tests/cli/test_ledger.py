@@ -31,8 +31,10 @@ from clearline import demo
 from clearline.api.app import create_app
 from clearline.cli import verifying
 from clearline.clock import FixedClock
+from clearline.model.event import EventType
 from clearline.model.ledger import TreeHead, b64, unb64
 from clearline.services.record import ledger, merkle, signing
+from clearline.store import events
 from clearline.store import ledger as ledger_store
 from clearline.store.database import create_engine, database_url, migrate
 from clearline.store.schema import ledger_entries, ledger_heads, ledger_subtrees
@@ -48,7 +50,8 @@ FORGED_SALT = bytes(16)
 
 VERIFIED = re.compile(
     r"ledger verified: (\d+) entries, (\d+) signed heads, "
-    r"(\d+) payloads checked against their hashes, (\d+) kept records"
+    r"(\d+) payloads checked against their hashes, (\d+) kept records, "
+    r"(\d+) adopted protocol versions with every party's signature"
 )
 
 
@@ -116,7 +119,7 @@ def verified(result: Result) -> tuple[int, int, int, int]:
     """What a passing `verify` printed: entries, heads, payloads, kept records."""
     found = VERIFIED.fullmatch(said(result))
     assert found, result.stdout
-    entries, heads, payloads, kept = (int(n) for n in found.groups())
+    entries, heads, payloads, kept, _adopted = (int(n) for n in found.groups())
     return entries, heads, payloads, kept
 
 
@@ -184,7 +187,8 @@ def test_an_export_verifies_and_verify_says_what_it_checked(
     assert verified(result) == (size, heads, own, 0)
     assert said(result) == (
         f"ledger verified: {size} entries, {heads} signed heads, "
-        f"{own} payloads checked against their hashes, 0 kept records"
+        f"{own} payloads checked against their hashes, 0 kept records, "
+        "1 adopted protocol versions with every party's signature"
     )
 
 
@@ -504,6 +508,40 @@ def test_entries_that_no_signed_head_covers_fail_verify(
     uncovered = forge(db)
     export(recorded, db, "IL", tmp_path / "il.jsonl")
     fails_at(verify(tmp_path / "il.jsonl", recorded.public), uncovered)
+
+
+def test_a_version_the_line_adopted_by_itself_fails_verify_naming_the_party(
+    recorded: Recorded, db: Path, tmp_path: Path
+) -> None:
+    """With its own key, the line can append a consistent, signed adoption of a proposal nobody
+    signed (the first, superseded); `verify` finds no registered key of IL's that signed it."""
+    (document,) = (
+        json.loads(payload)["proposal"]
+        for (payload,) in rows(db, "SELECT payload FROM events WHERE type = 'protocol.proposed'")
+        if json.loads(payload)["proposal"]["number"] == 1
+    )
+    adoption = {
+        "agreement_id": demo.AGREEMENT_ID,
+        "proposal": 1,
+        "version": document["version"],
+        "digest": document["digest"],
+        "effective_at": START.isoformat(),
+        "parties": ["IL", "TR"],
+    }
+    key, engine = signing.load_key(recorded.key), create_engine(database_url(str(db)))
+
+    def adopt(connection: Connection) -> None:
+        audience = ["AZ", "IL", "TR"]
+        events.append(
+            connection, EventType.PROTOCOL_ADOPTED, START, demo.AGREEMENT_ID, audience, adoption
+        )
+
+    run_now(engine, adopt, lambda c, pending: ledger.seal(c, pending, key, START))
+    engine.dispose()
+    (size,) = rows(db, "SELECT count(*) FROM ledger_entries")[0]
+    export(recorded, db, "IL", tmp_path / "il.jsonl")
+    line = fails_at(verify(tmp_path / "il.jsonl", recorded.public), size - 1)
+    assert line.endswith(f"version 2 of {demo.AGREEMENT_ID} lacks a valid signature of IL")
 
 
 # --- a history rewritten and re-signed with the line's own key ------------------------------------

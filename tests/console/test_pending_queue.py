@@ -132,7 +132,7 @@ def unwatched(connection: sa.Connection) -> None:
 def quick_flash(connection: sa.Connection) -> None:
     """Protocol version 2 in force: FLASH due in QUICK_FLASH_S, so it escalates in the test."""
     (agreement_id,) = agreement_store.agreement_ids(connection)
-    current = agreement_store.protocol_in_force(connection, agreement_id)
+    current = agreement_store.protocol_in_force(connection, agreement_id, datetime.now(UTC))
     deadlines_s = {**current.ack_deadline_s, "FLASH": QUICK_FLASH_S}
     quick = Protocol.model_validate(
         {**current.model_dump(), "version": current.version + 1, "ack_deadline_s": deadlines_s}

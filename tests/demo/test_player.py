@@ -96,6 +96,31 @@ def test_the_first_minutes_show_every_kind_of_traffic(
     assert any(e["max_level"] >= 2 for e in line.encounters("IL"))
 
 
+def test_the_baku_round_tables_an_amendment_both_sign_and_it_takes_effect(
+    line: Line, clock: FixedClock
+) -> None:
+    play_for(line, clock, 1_300)
+    path = f"/v1/agreements/{demo.AGREEMENT_ID}"
+    (proposal,) = line.get("TR", f"{path}/proposals").json()["proposals"]
+    assert (proposal["state"], proposal["version"], proposal["party"]) == ("adopted", 2, "TR")
+    assert {a["party"] for a in proposal["approvals"]} == {"IL", "TR"}
+    in_force = line.get("IL", f"{path}/protocol").json()
+    assert (in_force["version"], in_force["lead_time_s"]["air_strike"]) == (2, 3_600)
+    for party in ("IL", "TR"):
+        stages = [m["body"]["stage"] for m in messages(line, party, type="protocol_change")]
+        assert stages == ["in_force", "adopted", "approved", "approved", "proposed"]
+    (baku,) = line.get("AZ", f"{path}/rounds", "mediator").json()["rounds"]
+    assert (baku["place"], baku["state"], baku["tabled"], baku["adopted"]) == (
+        "Baku",
+        "closed",
+        [proposal["number"]],
+        [proposal["number"]],
+    )
+    assert len(baku["agenda"]) == 2
+    report = line.get("AZ", f"{path}/rounds/1/report", "mediator")
+    assert report.status_code == 200, report.text
+
+
 def test_an_unknown_drone_near_israeli_forces_is_asked_about_and_denied(
     line: Line, clock: FixedClock
 ) -> None:

@@ -63,6 +63,18 @@ def refusal(data: Any) -> str:
             [{"at_s": 0, "as": "il-system", "do": "tracks", "reports": [{"track_id": "A"}]}],
             "timeline.0.reports.0.kind: Field required",
         ),
+        (
+            [NOTICE, {"at_s": 0, "as": "tr-liaison-officer", "do": "sign", "proposal": "strike"}],
+            "timeline.1.proposal: step 'strike' is a 'notice' step; this needs a 'propose' step",
+        ),
+        (
+            [{"at_s": 0, "as": "x", "do": "propose", "patch": {"a": 1}, "reason": "r"}],
+            "timeline.0.effective_s: Field required",
+        ),
+        (
+            [NOTICE, {"at_s": 0, "as": "az-mediator", "do": "close_round", "round": "strike"}],
+            "timeline.1.round: step 'strike' is a 'notice' step; this needs a 'round' step",
+        ),
     ],
 )
 def test_a_bad_step_is_named_with_its_field(steps: list[dict[str, Any]], expected: str) -> None:

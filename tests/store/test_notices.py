@@ -53,6 +53,7 @@ def test_a_notice_reads_back_with_every_column_and_its_version_as_filed(
         filed_by=users["il-duty-officer"].id,
         lead_s=3_600,
         late_s=0,
+        protocol_version=1,
     )
 
     def store(connection: sa.Connection) -> tuple[Notice | None, sa.Row[Any], sa.Row[Any]]:

@@ -12,13 +12,19 @@ from sqlalchemy.engine import Engine
 
 from clearline.store import messages as message_store
 from clearline.store.schema import (
+    approvals,
     event_audience,
     events,
     lines,
     messages,
     notice_versions,
     notices,
+    proposals,
+    protocols,
     recipients,
+    round_attachments,
+    rounds,
+    signing_keys,
     track_reports,
     tracks,
 )
@@ -58,6 +64,12 @@ def stored(engine: Engine) -> dict[str, Any]:
             "notice versions": rows(notice_versions),
             "tracks": rows(tracks),
             "track reports": rows(track_reports),
+            "protocols": rows(protocols),
+            "proposals": rows(proposals),
+            "approvals": rows(approvals),
+            "signing keys": rows(signing_keys),
+            "rounds": rows(rounds),
+            "round attachments": rows(round_attachments),
         }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from clearline.clock import FixedClock
 from clearline.runtime.loops import page
 from tests.conftest import Line, warning
+from tests.support.amending import LIAISON, PROPOSALS, Liaisons
 from tests.support.receiver import SECRET, receiving
 from tests.support.tracks import fly, jet, report, uav
 
@@ -61,7 +62,33 @@ def every_event_type(line: Line, clock: FixedClock) -> dict[str, dict[str, Any]]
     theatre_traffic(line, clock)
     track_traffic(line, clock)
     paging_traffic(line, clock)
+    amendment_traffic(line, clock)
+    round_traffic(line)
     return kept
+
+
+def round_traffic(line: Line) -> None:
+    """A round opened by the mediator, an agenda item added, the round closed."""
+    rounds = PROPOSALS.replace("/proposals", "/rounds")
+    place = {"place": "Baku", "starts_on": "2026-11-24", "ends_on": "2026-11-25"}
+    created(line.post("AZ", rounds, "mediator", json=place))
+    created(line.post("IL", f"{rounds}/1/agenda", LIAISON, json={"title": "T4"}))
+    ok(line.post("AZ", f"{rounds}/1/close", "mediator", json={}))
+
+
+def amendment_traffic(line: Line, clock: FixedClock) -> None:
+    """Keys registered; a proposal superseded by another, that one rejected, a third signed
+    by both (adopted) and in force an hour later."""
+    liaisons = Liaisons(line).register("IL", "TR")
+    flash = {"patch": {"ack_deadline_s": {"FLASH": 90}}, "reason": "faster answers"}
+    in_an_hour = (clock.now() + timedelta(hours=1)).isoformat()
+    first = liaisons.proposed("IL", **flash, effective_at=in_an_hour)
+    second = liaisons.proposed("TR", **flash, effective_at=in_an_hour, supersedes=first["number"])
+    path = f"{PROPOSALS}/{second['number']}/rejection"
+    ok(line.post("IL", path, LIAISON, json={"reason": "not yet"}))
+    liaisons.adopted("TR", **flash, effective_at=in_an_hour)
+    clock.advance(3_600)
+    line.watch()
 
 
 def paging_traffic(line: Line, clock: FixedClock) -> None:

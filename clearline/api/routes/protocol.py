@@ -35,7 +35,8 @@ async def show(
 ) -> Response:
     """The version in force, or the one asked for: JSON as RFC 8785 canonical bytes (what a
     party hashes and signs), or YAML to read. A party or mediator of the agreement only."""
-    protocol = await rt.read(lambda c: versions.read(c, user, agreement_id, version))
+    now = rt.clock.now()
+    protocol = await rt.read(lambda c: versions.read(c, user, agreement_id, now, version))
     if format == "yaml":
         return Response(document.to_yaml(protocol), media_type="application/yaml")
     return Response(document.canonical_json(protocol), media_type="application/json")

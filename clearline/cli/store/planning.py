@@ -86,6 +86,6 @@ def _check_filed(
     """The plan against the agreement's live notices, zones and positions, under the protocol
     in force there; a theatre built for this check alone, as the CLI holds none."""
     known(connection, agreement_id)
-    protocol = agreement_store.protocol_in_force(connection, agreement_id)
+    protocol = agreement_store.protocol_in_force(connection, agreement_id, now)
     theatre = engine.build(connection, agreement_id)
     return planning.check(collection, separation, now, protocol, filed=theatre).collection()

@@ -30,7 +30,7 @@ from clearline.model.message import (
     Point,
     Precedence,
 )
-from clearline.model.protocol import Protocol
+from clearline.model.protocol import Protocol, Urgency
 from clearline.model.user import Role, User
 from clearline.model.zone import Severity, Zone
 from clearline.services.alerts import AlertedRecords
@@ -41,7 +41,6 @@ from clearline.services.line import messages
 from clearline.store import conflicts as conflict_store
 from clearline.store import messages as message_store
 
-SOON_S = 3_600
 APPROVALS = frozenset({CrossingDecision.APPROVED, CrossingDecision.APPROVED_WITH_CONDITIONS})
 CONFLICTS = AlertedRecords(
     "conflict", conflict_store.get, conflict_store.add_alert, MessageType.CONFLICT_ALERT
@@ -49,10 +48,10 @@ CONFLICTS = AlertedRecords(
 """Conflicts on record: fetched, announced and alerted as encounters are."""
 
 
-def precedence(severity: Severity, starts_in_s: float) -> Precedence:
-    """How urgently the line carries an alert: by severity, one step up if it starts within
-    the hour. A critical conflict is always FLASH."""
-    soon = starts_in_s <= SOON_S
+def precedence(severity: Severity, starts_in_s: float, urgency: Urgency) -> Precedence:
+    """How urgently the line carries an alert: by severity, one step up if it starts soon
+    (within the hour, by default). A critical conflict is always FLASH."""
+    soon = starts_in_s <= urgency.soon_s
     if severity is Severity.CRITICAL:
         return Precedence.FLASH
     if severity is Severity.HIGH:
@@ -70,18 +69,20 @@ def record(
     protocol: Protocol,
     now: datetime,
     resolution: str,
+    amendment: int | None = None,
 ) -> None:
-    """Bring the record of ``notice_id``'s conflicts in line with what the engine found now."""
+    """Bring the record of ``notice_id``'s conflicts in line with what the engine found now;
+    those opened or resolved are marked as the ``amendment``'s doing, where one screened."""
     standing = conflict_store.standing_of_notice(connection, notice_id)
     for clash in found:
-        values = _values(clash, index, now)
+        values = _values(clash, index, protocol, now)
         before = standing.pop(clash.b.match_key, None)
         if before is None:
-            _open(connection, clash.b.match_key, values, protocol, now)
+            _open(connection, clash.b.match_key, values | {"amendment": amendment}, protocol, now)
         else:
             _update(connection, before, values, protocol, now)
     for gone in standing.values():
-        resolve(connection, gone, resolution, now)
+        resolve(connection, gone, resolution, now, amendment)
 
 
 def resolve_all(connection: Connection, notice_id: int, resolution: str, now: datetime) -> None:
@@ -89,13 +90,20 @@ def resolve_all(connection: Connection, notice_id: int, resolution: str, now: da
         resolve(connection, standing, resolution, now)
 
 
-def resolve(connection: Connection, conflict: Conflict, resolution: str, now: datetime) -> None:
+def resolve(
+    connection: Connection,
+    conflict: Conflict,
+    resolution: str,
+    now: datetime,
+    amendment: int | None = None,
+) -> None:
     conflict_store.update(
         connection,
         conflict.id,
         state=ConflictState.RESOLVED,
         resolution=resolution,
         updated_at=now,
+        amendment=amendment,
     )
     _announce(connection, EventType.CONFLICT_RESOLVED, conflict.id, now)
 
@@ -226,7 +234,9 @@ def _seen(side: Involved, party: str) -> Involved:
     return side
 
 
-def _values(clash: Found, index: AgreementIndex, now: datetime) -> dict[str, Any]:
+def _values(
+    clash: Found, index: AgreementIndex, protocol: Protocol, now: datetime
+) -> dict[str, Any]:
     return {
         "agreement_id": index.agreement_id,
         "source": clash.b.source,
@@ -244,9 +254,10 @@ def _values(clash: Found, index: AgreementIndex, now: datetime) -> dict[str, Any
         },
         "window_start": times.moment(clash.start),
         "window_end": times.moment(clash.end),
-        "severity": severity(clash, now),
+        "severity": severity(clash, now, protocol.urgency),
         "late_s": clash.b.late_s,
         "updated_at": now,
+        "protocol_version": protocol.version,
     }
 
 
@@ -297,7 +308,9 @@ def _update(
 def _alert(connection: Connection, conflict: Conflict, protocol: Protocol, now: datetime) -> None:
     """One conflict alert on each line between the notice's party and another party involved."""
     filer, *others = conflict.parties
-    urgency = precedence(conflict.severity, conflict.seen_at(now).starts_in_s or 0.0)
+    urgency = precedence(
+        conflict.severity, conflict.seen_at(now).starts_in_s or 0.0, protocol.urgency
+    )
     region, start, end = common_view(conflict, now)
     body = ConflictAlertBody(
         conflict_id=conflict.id,

@@ -108,7 +108,8 @@ class AgreementIndex:
 
 def build(connection: Connection, agreement_id: str) -> AgreementIndex:
     """An agreement's index from the store: live notices, zones and positions, in bulk."""
-    protocol = agreement_store.protocol_in_force(connection, agreement_id)
+    # The same in every version: an amendment may not move the projection (protocol.proposals).
+    protocol = agreement_store.newest_protocol(connection, agreement_id)
     agreement = agreement_store.get_agreement(connection, agreement_id)
     assert agreement is not None, f"agreement {agreement_id} exists"
     index = AgreementIndex(

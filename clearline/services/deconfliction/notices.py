@@ -57,7 +57,7 @@ def file(
             )
         return _get(connection, previous[0]), False
     agreement_id = agreement_for(connection, user.party, request.agreement)
-    protocol = agreement_store.protocol_in_force(connection, agreement_id)
+    protocol = agreement_store.protocol_in_force(connection, agreement_id, now)
     index = conflict_engine.index(connection, agreement_id)
     version, probe = _version(
         request.volumes,
@@ -95,7 +95,7 @@ def amend(
 ) -> Notice:
     """A new version of a live notice; conflicts it no longer causes are resolved."""
     notice = _own_live(connection, user, notice_id)
-    protocol = agreement_store.protocol_in_force(connection, notice.agreement_id)
+    protocol = agreement_store.protocol_in_force(connection, notice.agreement_id, now)
     index = conflict_engine.index(connection, notice.agreement_id)
     current = notice.current
     version, probe = _version(
@@ -151,7 +151,7 @@ def on_crossing_decision(
     if message.type is not MessageType.CROSSING_DECISION or message.recipients == ():
         return
     requester = message.recipients[0].party
-    protocol = agreement_store.protocol_in_force(connection, message.agreement_id)
+    protocol = agreement_store.protocol_in_force(connection, message.agreement_id, now)
     index = conflict_engine.index(connection, message.agreement_id)
     for notice in notice_store.live_of(connection, message.agreement_id, requester):
         probe = probe_of(notice, index.projection)
@@ -167,11 +167,26 @@ def rescreen_near(
 ) -> None:
     """Screen again every live notice within ``reach`` of ``area``: a new zone or declared
     position can put notices filed before it in conflict."""
-    protocol = agreement_store.protocol_in_force(connection, index.agreement_id)
+    protocol = agreement_store.protocol_in_force(connection, index.agreement_id, now)
     _, rows = index.notices.query(area, reach)
     for notice_id in sorted(set(index.notices.key(rows).tolist())):
         notice = _get(connection, notice_id)
         _screen(connection, index, notice, probe_of(notice, index.projection), protocol, now)
+
+
+def rescreen_all(
+    connection: Connection, conflict_engine: ConflictEngine, agreement_id: str, now: datetime
+) -> int:
+    """Screen every live notice of the agreement again under the version in force now, which
+    has just taken effect: its minima or rules may open conflicts or clear them, and each so
+    opened or resolved is marked as that version's doing. Returns how many were screened."""
+    protocol = agreement_store.protocol_in_force(connection, agreement_id, now)
+    index = conflict_engine.index(connection, agreement_id)
+    live = notice_store.live_of(connection, agreement_id, None)
+    for notice in live:
+        probe = probe_of(notice, index.projection)
+        _screen(connection, index, notice, probe, protocol, now, protocol.version)
+    return len(live)
 
 
 def visible(connection: Connection, party: str, notice_id: int) -> Notice:
@@ -214,6 +229,7 @@ def _screen(
     probe: Probe,
     protocol: Protocol,
     now: datetime,
+    amendment: int | None = None,
 ) -> None:
     current = notice.current
     facts = NoticeFacts(notice.party, notice.kind, current.version, current.sharing, current.late_s)
@@ -233,7 +249,9 @@ def _screen(
         found,
         protocol,
         now,
-        f"notice {notice.id} version {current.version} no longer conflicts",
+        f"notice {notice.id} version {current.version} no longer conflicts"
+        + (f" under protocol version {amendment}" if amendment else ""),
+        amendment,
     )
 
 
@@ -286,6 +304,7 @@ def _version(
         filed_by=user.id,
         lead_s=lead_s,
         late_s=late_s,
+        protocol_version=protocol.version,
     )
     bands = [
         (v.alt_lower_ft, v.alt_upper_ft, times.epoch(v.start), times.epoch(v.end)) for v in volumes

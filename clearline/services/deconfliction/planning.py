@@ -143,7 +143,8 @@ def check(
             assert other is not None
             pair = tuple(sorted((plan.ids[key], plan.ids[other])))
             found.setdefault(
-                f"plan:{pair}", _feature(clash, plan.ids[key], plan.ids[other], scratch, now)
+                f"plan:{pair}",
+                _feature(clash, plan.ids[key], plan.ids[other], scratch, protocol, now),
             )
         if filed is None:
             continue
@@ -154,7 +155,7 @@ def check(
                 blind.setdefault(side.party, set()).add(side.notice_id)
                 continue
             found[f"filed:{key}:{clash.b.match_key}"] = _feature(
-                clash, plan.ids[key], _filed_name(side), filed, now
+                clash, plan.ids[key], _filed_name(side), filed, protocol, now
             )
     return Checked(list(found.values()), blind)
 
@@ -172,7 +173,7 @@ def check_filed(
     what it may learn of blind notices (``blind``). Runs in the writer: the budget it spends
     and the events it records are one transaction."""
     agreement_id = notices.agreement_for(connection, user.party, agreement)
-    protocol = agreement_store.protocol_in_force(connection, agreement_id)
+    protocol = agreement_store.protocol_in_force(connection, agreement_id, now)
     index = conflict_engine.index(connection, agreement_id)
     found = check(collection, separation, now, protocol, index, user.party)
     answer = found.collection()
@@ -259,7 +260,9 @@ def _filed_name(side: Any) -> str:
     return f"position {side.position_id}"
 
 
-def _feature(clash: Found, a: str, b: str, index: AgreementIndex, now: datetime) -> dict[str, Any]:
+def _feature(
+    clash: Found, a: str, b: str, index: AgreementIndex, protocol: Protocol, now: datetime
+) -> dict[str, Any]:
     return {
         "type": "Feature",
         "geometry": to_geojson(clash.region, index.projection),
@@ -268,7 +271,7 @@ def _feature(clash: Found, a: str, b: str, index: AgreementIndex, now: datetime)
             "b": b,
             "source": clash.b.source,
             "parties": list(clash.b.parties),
-            "severity": severity(clash, now),
+            "severity": severity(clash, now, protocol.urgency),
             "overlap": clash.overlap,
             "window_start": times.moment(clash.start).isoformat(),
             "window_end": times.moment(clash.end).isoformat(),

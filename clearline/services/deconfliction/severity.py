@@ -5,7 +5,8 @@ A score is the sum of
   air-defence deployment), else 2 if any is a movement (air or joint patrol, UAV flight, ground
   movement), else 1 (emission, exercise); a declared position counts as kinetic;
 - 1 if the volumes actually overlap in all four dimensions, not merely come within the minima;
-- 1 if the clash starts within an hour, and 1 more if within 15 minutes (or has started);
+- 1 if the clash starts soon (the protocol's ``urgency.soon_s``, an hour by default), and 1
+  more if it is imminent (``urgency.imminent_s``, 15 minutes) or has started;
 - 1 if a notice involved was filed late.
 1–2 is low, 3 medium, 4–5 high, 6–7 critical; a zone's rule sets a floor on the severity.
 """
@@ -17,6 +18,7 @@ from datetime import datetime
 from clearline.model import times
 from clearline.model.conflict import ConflictSource
 from clearline.model.notice import STRIKE_KINDS, ActivityKind
+from clearline.model.protocol import Urgency
 from clearline.model.zone import Severity
 from clearline.services.deconfliction.screening import Found
 
@@ -30,7 +32,7 @@ MOVEMENT = frozenset(
 )
 
 
-def severity(found: Found, now: datetime) -> Severity:
+def severity(found: Found, now: datetime, urgency: Urgency) -> Severity:
     """The documented rule (see the module's docstring)."""
     kinds = found.b.kinds
     if kinds & STRIKE_KINDS or found.b.source is ConflictSource.POSITION:
@@ -40,7 +42,8 @@ def severity(found: Found, now: datetime) -> Severity:
     else:
         score = 1
     starts_in = found.start - times.epoch(now)
-    score += found.overlap + (starts_in <= 3_600) + (starts_in <= 900) + (found.b.late_s > 0)
+    soon, imminent = starts_in <= urgency.soon_s, starts_in <= urgency.imminent_s
+    score += found.overlap + soon + imminent + (found.b.late_s > 0)
     if score >= 6:
         ranked = Severity.CRITICAL
     elif score >= 4:

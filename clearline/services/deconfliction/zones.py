@@ -50,7 +50,7 @@ def add_zone(
         raise conflict(f"{field}.name", f"a zone named {zone.name!r} exists already")
     index = conflict_engine.index(connection, agreement_id)
     area = zone_area(zone, index.projection, field)
-    protocol = agreement_store.protocol_in_force(connection, agreement_id)
+    protocol = agreement_store.protocol_in_force(connection, agreement_id, now)
     bounds.drawn_in_theatre(zone.geometry.coordinates, protocol, f"{field}.geometry")
     stored = zone_store.insert_zone(connection, agreement_id, zone, by.id if by else None, now)
     index.index_zone(stored, area)
@@ -123,7 +123,7 @@ def declare(
     if user.role not in SENDING_ROLES:
         raise forbidden("role", f"the {user.role} role may read positions but not declare them")
     agreement_id = notices.agreement_for(connection, user.party, request.agreement)
-    protocol = agreement_store.protocol_in_force(connection, agreement_id)
+    protocol = agreement_store.protocol_in_force(connection, agreement_id, now)
     if request.mgrs is not None:
         lat, lon = grid.centre(request.mgrs)
     else:

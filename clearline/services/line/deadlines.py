@@ -43,7 +43,10 @@ def _escalate(
     connection: Connection, message: Message, recipient: Recipient, now: datetime
 ) -> None:
     assert recipient.due_at is not None and recipient.released_at is not None
-    protocol = agreement_store.protocol_in_force(connection, message.agreement_id)
+    protocol = agreement_store.protocol_version(
+        connection, message.agreement_id, message.protocol_version
+    )
+    assert protocol is not None, "a message names a version its agreement has"
     ladder = protocol.escalation_ladder
     level = recipient.escalation_level + 1
     after_s = (recipient.due_at - recipient.released_at).total_seconds()

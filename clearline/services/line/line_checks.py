@@ -23,7 +23,7 @@ from clearline.store import messages as message_store
 def send_due(connection: Connection, now: datetime) -> list[Message]:
     sent = []
     for line in agreement_store.lines_due_for_check(connection, now):
-        protocol = agreement_store.protocol_in_force(connection, line.agreement_id)
+        protocol = agreement_store.protocol_in_force(connection, line.agreement_id, now)
         _supersede(connection, line, now)
         sent.append(
             messages.send_system(
@@ -32,8 +32,9 @@ def send_due(connection: Connection, now: datetime) -> list[Message]:
                 MessageType.LINE_CHECK,
                 Precedence.FLASH,
                 {},
-                protocol.line_check_deadline_s,
+                protocol,
                 now,
+                deadline_s=protocol.line_check_deadline_s,
             )
         )
         agreement_store.update_line(
@@ -69,13 +70,13 @@ def missed(
             connection, check.id, recipient.party, overdue=True, due_at=None
         )
     line = agreement_store.get_line(connection, check.line_id)
-    protocol = agreement_store.protocol_in_force(connection, line.agreement_id)
+    protocol = agreement_store.protocol_in_force(connection, line.agreement_id, now)
     return messages.send_system(
         connection,
         line,
         MessageType.LINE_CHECK_MISSED,
         Precedence.FLASH,
         {"line_check_id": check.id, "parties": sorted(r.party for r in silent)},
-        protocol.deadline_s(Precedence.FLASH),
+        protocol,
         now,
     )

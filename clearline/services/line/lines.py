@@ -54,7 +54,7 @@ def restore(connection: Connection, user: User, party: str, now: datetime) -> Li
     if suspender and suspender != user.party:
         raise forbidden("party", f"only {suspender}, who suspended the line, may restore it")
     line = _change_state(connection, line, LineState.RESTORED, user, now, None)
-    protocol = agreement_store.protocol_in_force(connection, line.agreement_id)
+    protocol = agreement_store.protocol_in_force(connection, line.agreement_id, now)
     for message_id, recipient in message_store.held_on_line(connection, line.id):
         message_store.release(connection, message_id, recipient, now, protocol)
         announce(connection, EventType.MESSAGE_RELEASED, stored(connection, message_id), now)

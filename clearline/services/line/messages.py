@@ -35,6 +35,7 @@ from clearline.model.message import (
     MessageType,
     Precedence,
 )
+from clearline.model.protocol import Protocol
 from clearline.model.user import SENDING_ROLES, User
 from clearline.services.deconfliction import bounds
 from clearline.services.line.visibility import audience, line_audience, senders, visible
@@ -88,7 +89,7 @@ def send(
     body = _validated_body(request)
     line = _line_for(connection, sender.party, request)
     original = _original(connection, sender, request)
-    protocol = agreement_store.protocol_in_force(connection, line.agreement_id)
+    protocol = agreement_store.protocol_in_force(connection, line.agreement_id, now)
     bounds.message_body(body, protocol, now)
     fingerprint = request.fingerprint()
     message = message_store.insert(
@@ -106,6 +107,7 @@ def send(
             line_suspended=not line.state.carries_traffic,
             idempotency_key=idempotency_key,
             request_hash=fingerprint,
+            protocol_version=protocol.version,
         ),
         [request.to],
         now,
@@ -123,13 +125,17 @@ def send_system(
     type: MessageType,
     precedence: Precedence,
     body: dict[str, Any],
-    deadline_s: int,
+    protocol: Protocol,
     now: datetime,
+    deadline_s: int | None = None,
     on_behalf_of: str | None = None,
+    free_text: str | None = None,
 ) -> Message:
     """A message the line itself raises (line checks, alerts) to both parties of ``line``; or,
     ``on_behalf_of`` one of them, to the other alone, which answers it as it would that party
-    (an identification query the line raises about an unknown object near that party)."""
+    (an identification query the line raises about an unknown object near that party). Due
+    as ``protocol`` says for its precedence, unless ``deadline_s`` says otherwise; any
+    ``free_text`` is what a person wrote (a reason), shown untranslated."""
     BODY_MODELS[type].model_validate(body)
     to = [line.party_a, line.party_b]
     if on_behalf_of is not None:
@@ -144,13 +150,14 @@ def send_system(
             type=type,
             precedence=precedence,
             body=body,
-            free_text=None,
+            free_text=free_text,
             in_reply_to=None,
             line_suspended=not line.state.carries_traffic and on_behalf_of is not None,
+            protocol_version=protocol.version,
         ),
         to,
         now,
-        deadline_s,
+        deadline_s or protocol.deadline_s(precedence),
     )
     announce(connection, EventType.MESSAGE_SENT, message, now)
     return message

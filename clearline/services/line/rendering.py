@@ -30,7 +30,7 @@ from clearline.model.user import Language, Role
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
 RIGHT_TO_LEFT = frozenset({Language.HE})
-OPTIONAL_FIELDS = ("valid_until", "until", "altitude_ft", "conditions", "late_s")
+OPTIONAL_FIELDS = ("valid_until", "until", "altitude_ft", "conditions", "late_s", "by_party")
 """Body fields that appear only when given, each rendered by its own ``field.*`` entry."""
 
 

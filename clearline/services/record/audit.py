@@ -6,7 +6,9 @@ rebuilds the tree from the envelopes the party may read and the bare leaf hashes
 root is the root of the entries before it (which is every inclusion, and the consistency of
 every head with every other), every visible payload against its hash, and every kept receipt.
 A history rewritten and re-signed with the right key still fails: against the heads the party
-kept.
+kept. What the payloads say is checked further by observers the caller passes in (the
+amendments' signatures: ``services.protocol.audit``), which see each payload once it is known
+to be the one the line recorded.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -32,6 +34,16 @@ class Tampered(Exception):
         super().__init__(reason if index is None else f"entry {index}: {reason}")
         self.index = index
         self.reason = reason
+
+
+class Observer(Protocol):
+    """A check of what the entries say, beside the tree's: it is handed every whole entry once its
+    payload matched its envelope's hash, in order, and ``finish`` raises ``Tampered`` once the
+    tree holds, so that a broken tree is named before anything that was read from it."""
+
+    def observe(self, type: str, payload: Any, index: int) -> None: ...
+
+    def finish(self) -> None: ...
 
 
 @dataclass
@@ -91,6 +103,7 @@ def verify(
     kept_heads: Sequence[TreeHead] = (),
     kept_receipts: Sequence[Receipt] = (),
     progress: Callable[[int, int], None] = lambda _done, _total: None,
+    observers: Sequence[Observer] = (),
 ) -> Report:
     """Check an export record by record; raise ``Tampered`` at the first thing that fails."""
     stream = iter(records)
@@ -107,7 +120,10 @@ def verify(
             report.heads += 1
         elif isinstance(record, dict) and isinstance(record.get("entry"), dict):
             leaf, checked = _check_entry(record["entry"], tree.size)
-            report.payloads += checked
+            if checked is not None:
+                report.payloads += 1
+                for observer in observers:
+                    observer.observe(checked.type, record["entry"]["payload"], checked.index)
             tree.add(leaf)
             checks.at(tree, leaf)
             report.entries = tree.size
@@ -115,6 +131,8 @@ def verify(
         else:
             raise Tampered("not a head nor an entry", tree.size)
     checks.finish(tree)
+    for observer in observers:
+        observer.finish()
     return report
 
 
@@ -176,14 +194,14 @@ class _Checks:
             self.at(tree, None)
 
 
-def _check_entry(entry: dict[str, Any], index: int) -> tuple[bytes, int]:
-    """The entry's leaf hash, and 1 if a payload was checked. The entry sits where it says;
-    whole, it is checked as far as its envelope goes; as a leaf alone, its hash has nothing to
-    answer to but the roots of the heads after it."""
+def _check_entry(entry: dict[str, Any], index: int) -> tuple[bytes, Envelope | None]:
+    """The entry's leaf hash, and its envelope if its payload was checked. The entry sits where
+    it says; whole, it is checked as far as its envelope goes; as a leaf alone, its hash has
+    nothing to answer to but the roots of the heads after it."""
     if entry.get("index") != index:
         raise Tampered(f"expected entry {index} here, found {entry.get('index')}", index)
     if "envelope" not in entry:
-        return _bare_leaf(entry, index), 0
+        return _bare_leaf(entry, index), None
     checked = _check_envelope(entry, index)
     return _leaf_hash(entry, index), checked
 
@@ -206,8 +224,9 @@ def _leaf_hash(entry: dict[str, Any], index: int) -> bytes:
     return digest
 
 
-def _check_envelope(entry: dict[str, Any], index: int) -> int:
-    """Its envelope names its place and is canonical; its payload, if given, matches its hash."""
+def _check_envelope(entry: dict[str, Any], index: int) -> Envelope | None:
+    """Its envelope names its place and is canonical; its payload, if given, matches its hash:
+    the envelope then, to say what the payload is of."""
     text = str(entry.get("envelope", ""))
     try:
         envelope = Envelope.model_validate_json(text)
@@ -219,11 +238,11 @@ def _check_envelope(entry: dict[str, Any], index: int) -> int:
         raise Tampered("its envelope is not in canonical form", index)
     payload = entry.get("payload")
     if payload is None:
-        return 0
+        return None
     try:
         salt = unb64(str(entry.get("salt")))
     except ValueError as exc:
         raise Tampered("its payload comes without a readable salt", index) from exc
     if payload_sha256(salt, payload) != envelope.payload_sha256:
         raise Tampered("its payload does not match the hash in its envelope", index)
-    return 1
+    return envelope

@@ -1,4 +1,6 @@
 """The line's Ed25519 key: it signs tree heads, and its public half is all an auditor needs.
+A liaison officer's own signing key (``clearline protocol keygen``) is made and kept the same
+way, on their machine.
 
 The key lives in a file of its own, apart from the database, so that whoever can write the
 database cannot also sign a history of their making.
@@ -20,7 +22,7 @@ from clearline.model.ledger import TreeHead, b64, unb64
 def create_key(path: Path) -> Ed25519PrivateKey:
     """A new key, written readable by its owner only; never overwrites an existing one."""
     if path.exists():
-        raise conflict("key", f"{path} exists already; the line keeps the key it has")
+        raise conflict("key", f"{path} exists already; a key is never overwritten")
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()

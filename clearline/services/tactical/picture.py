@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import numpy as np
@@ -228,7 +228,9 @@ class Pictures:
 def rebuild(connection: Connection, agreement_id: str, now_s: float) -> Picture:
     """An agreement's picture from the store: every identity, and the newest report of each
     track not yet lost at ``now_s``."""
-    protocol = agreement_store.protocol_in_force(connection, agreement_id)
+    protocol = agreement_store.protocol_in_force(
+        connection, agreement_id, datetime.fromtimestamp(now_s, UTC)
+    )
     since_s = now_s - protocol.tracks.lost_after_s
     picture = Picture(agreement_id, projection(*protocol.theatre_centre))
     for row in track_store.tracks_of(connection, agreement_id):

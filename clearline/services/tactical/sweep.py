@@ -20,7 +20,7 @@ def run(
     done = 0
     for agreement_id in agreement_store.agreement_ids(connection):
         picture = pictures.of(connection, agreement_id, now.timestamp())
-        protocol = agreement_store.protocol_in_force(connection, agreement_id)
+        protocol = agreement_store.protocol_in_force(connection, agreement_id, now)
         theatre = conflict_engine.index(connection, agreement_id)
         done += encounters.screen(connection, picture, protocol, now, theatre)
         done += unknowns.ask(connection, picture, theatre, protocol, now)

@@ -49,7 +49,7 @@ def ingest(
     if user.role not in SENDING_ROLES:
         raise forbidden("role", f"a {user.role} may read tracks but not report them")
     agreement_id = agreement_for(connection, user.party, batch.agreement)
-    protocol = agreement_store.protocol_in_force(connection, agreement_id)
+    protocol = agreement_store.protocol_in_force(connection, agreement_id, now)
     state = np.array([_state(report) for report in batch.reports], np.float64)
     _check_all(batch.reports, state, protocol, set(parties_of(connection, agreement_id)), now)
     picture = pictures.of(connection, agreement_id, now.timestamp())
@@ -124,7 +124,7 @@ def live_for(
     """The live tracks ``party`` may see under its agreement (the one named, where it is in
     several), from the picture in memory: call it on the writer, the picture's one thread."""
     agreement_id = agreement_for(connection, party, agreement)
-    protocol = agreement_store.protocol_in_force(connection, agreement_id)
+    protocol = agreement_store.protocol_in_force(connection, agreement_id, now)
     picture = pictures.of(connection, agreement_id, now.timestamp())
     return tracks_for(picture, party, now, protocol)
 
@@ -256,7 +256,7 @@ def encounter_states(
     ids = [i for i in (encounter.track, encounter.counterpart.id) if i is not None]
     if len(ids) < 2 or not all(picture.identities[i].seen_by(party) for i in ids):
         raise forbidden("id", "the other party's track is blind to you: ask it for its export")
-    protocol = agreement_store.protocol_in_force(connection, picture.agreement_id)
+    protocol = agreement_store.protocol_in_force(connection, picture.agreement_id, now)
     start = encounter.opened_at.timestamp() - protocol.well_clear.lookahead_s
     end = (encounter.closed_at or now).timestamp()
     reports = track_store.reports_between(connection, ids, start - protocol.tracks.stale_s, end)

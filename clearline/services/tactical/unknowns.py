@@ -143,7 +143,6 @@ def _query(
         altitude_ft=round(track.alt_ft),
         observed_at=track.time,
     ).model_dump(mode="json")
-    deadline = protocol.deadline_s(Precedence.IMMEDIATE)
     sent = 0
     for other in (p for p in theatre.parties if p != party):
         for line in lines.lines_in(connection, picture.agreement_id, party, other):
@@ -153,7 +152,7 @@ def _query(
                 MessageType.IDENTIFICATION_QUERY,
                 Precedence.IMMEDIATE,
                 body,
-                deadline,
+                protocol,
                 now,
                 on_behalf_of=party,
             )

@@ -5,6 +5,7 @@ version and for a user of another agreement alike."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 import rfc8785
@@ -24,13 +25,16 @@ PROTOCOL = f"/v1/agreements/{demo.AGREEMENT_ID}/protocol"
 
 
 def store_version_2(engine: Engine, clock: FixedClock) -> Protocol:
-    """A version 2 stored beside v1, not in force (amendments are not here yet)."""
+    """A version 2 adopted beside v1, not yet in force: it takes effect in a day."""
     v1 = Protocol()
     v2 = v1.model_copy(
         update={"version": 2, "ack_deadline_s": {**v1.ack_deadline_s, Precedence.FLASH: 90}}
     )
     run_now(
-        engine, lambda c: agreement_store.insert_protocol(c, demo.AGREEMENT_ID, v2, clock.now())
+        engine,
+        lambda c: agreement_store.insert_protocol(
+            c, demo.AGREEMENT_ID, v2, clock.now(), clock.now() + timedelta(days=1)
+        ),
     )
     return v2
 

@@ -12,6 +12,7 @@ from shapely.geometry import shape
 
 from clearline.clock import FixedClock
 from clearline.model.message import Precedence
+from clearline.model.protocol import Urgency
 from clearline.model.zone import Severity
 from clearline.services.deconfliction.conflicts import precedence
 from tests.conftest import Line
@@ -219,11 +220,21 @@ def all_il_can_read(line: Line) -> list[Any]:
 
 
 def test_the_alerts_precedence_rises_with_severity_and_nearness() -> None:
-    hour = 3_600
-    assert precedence(Severity.CRITICAL, 10 * hour) is Precedence.FLASH
-    assert precedence(Severity.HIGH, hour) is Precedence.FLASH
-    assert precedence(Severity.HIGH, hour + 1) is Precedence.IMMEDIATE
-    assert precedence(Severity.MEDIUM, hour) is Precedence.IMMEDIATE
-    assert precedence(Severity.MEDIUM, hour + 1) is Precedence.PRIORITY
-    assert precedence(Severity.LOW, hour) is Precedence.PRIORITY
-    assert precedence(Severity.LOW, hour + 1) is Precedence.ROUTINE
+    hour, urgency = 3_600, Urgency()
+
+    def carried(severity: Severity, starts_in_s: float) -> Precedence:
+        return precedence(severity, starts_in_s, urgency)
+
+    assert carried(Severity.CRITICAL, 10 * hour) is Precedence.FLASH
+    assert carried(Severity.HIGH, hour) is Precedence.FLASH
+    assert carried(Severity.HIGH, hour + 1) is Precedence.IMMEDIATE
+    assert carried(Severity.MEDIUM, hour) is Precedence.IMMEDIATE
+    assert carried(Severity.MEDIUM, hour + 1) is Precedence.PRIORITY
+    assert carried(Severity.LOW, hour) is Precedence.PRIORITY
+    assert carried(Severity.LOW, hour + 1) is Precedence.ROUTINE
+
+
+def test_soon_is_what_the_protocol_says() -> None:
+    two_hours = Urgency(soon_s=7_200, imminent_s=900)
+    assert precedence(Severity.HIGH, 5_000, two_hours) is Precedence.FLASH
+    assert precedence(Severity.HIGH, 5_000, Urgency()) is Precedence.IMMEDIATE

@@ -68,6 +68,13 @@ EXAMPLE_BODIES: dict[MessageType, dict[str, Any]] = {
         "horizontal_m": 1100,
         "vertical_ft": 0,
     },
+    MessageType.PROTOCOL_CHANGE: {
+        "proposal": 1,
+        "stage": "approved",
+        "version": 2,
+        "by_party": "TR",
+        "effective_at": "2026-12-10T00:00:00Z",
+    },
 }
 
 
@@ -85,6 +92,7 @@ def _message(type: MessageType, free_text: str | None = None) -> Message:
         in_reply_to=None,
         created_at=datetime(2026, 11, 22, 15, 30, tzinfo=UTC),
         line_suspended=False,
+        protocol_version=1,
         recipients=(),
     )
 
