@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -157,26 +157,26 @@ def effective_at(connection: Connection, agreement_id: str, version: int) -> dat
     ).scalar_one_or_none()
 
 
-def proposal_of(connection: Connection, agreement_id: str, version: int) -> int | None:
-    """The proposal an adopted version came from; None for version 1."""
-    return connection.execute(
-        sa.select(protocols.c.proposal).where(
-            protocols.c.agreement_id == agreement_id, protocols.c.version == version
-        )
-    ).scalar_one_or_none()
+class TakingEffect(NamedTuple):
+    agreement_id: str
+    version: int
+    effective_at: datetime
+    proposal: int | None
+    """The proposal it came from; None for version 1."""
 
 
-def versions_taking_effect(connection: Connection, now: datetime) -> list[tuple[str, int]]:
+def versions_taking_effect(connection: Connection, now: datetime) -> list[TakingEffect]:
     """Adopted versions whose effective time has come but whose taking effect has not been
     announced (``agreements.protocol_version`` is the newest announced), oldest first."""
+    p = protocols.c
     query = (
-        sa.select(protocols.c.agreement_id, protocols.c.version)
-        .join(agreements, agreements.c.id == protocols.c.agreement_id)
-        .where(protocols.c.effective_at <= now)
-        .where(protocols.c.version > agreements.c.protocol_version)
-        .order_by(protocols.c.agreement_id, protocols.c.version)
+        sa.select(p.agreement_id, p.version, p.effective_at, p.proposal)
+        .join(agreements, agreements.c.id == p.agreement_id)
+        .where(p.effective_at <= now)
+        .where(p.version > agreements.c.protocol_version)
+        .order_by(p.agreement_id, p.version)
     )
-    return [(row.agreement_id, row.version) for row in connection.execute(query)]
+    return [TakingEffect(*row) for row in connection.execute(query)]
 
 
 def announce_version(connection: Connection, agreement_id: str, version: int) -> None:

@@ -9,16 +9,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from clearline.model.agreement import PartyRole
 from clearline.model.proposal import Approval, Proposal, ProposalState, SigningKey
-from clearline.store.schema import agreement_members, approvals, proposals, signing_keys
+from clearline.store import schema
+from clearline.store.agreements import get_agreement
+from clearline.store.schema import approvals, proposals, signing_keys
 
 
 def next_number(connection: Connection, agreement_id: str) -> int:
-    newest = connection.execute(
-        sa.select(sa.func.max(proposals.c.number)).where(proposals.c.agreement_id == agreement_id)
-    ).scalar_one()
-    return int(newest or 0) + 1
+    return schema.next_number(connection, proposals, agreement_id)
 
 
 def insert(connection: Connection, **values: Any) -> None:
@@ -54,13 +52,8 @@ def of_agreement(
 
 
 def _signers(connection: Connection, agreement_id: str) -> tuple[str, ...]:
-    query = (
-        sa.select(agreement_members.c.party)
-        .where(agreement_members.c.agreement_id == agreement_id)
-        .where(agreement_members.c.role == PartyRole.PARTY)
-        .order_by(agreement_members.c.party)
-    )
-    return tuple(connection.execute(query).scalars())
+    agreement = get_agreement(connection, agreement_id)
+    return tuple(agreement.parties()) if agreement is not None else ()
 
 
 def state_is(state: ProposalState) -> sa.ColumnElement[bool]:

@@ -8,16 +8,14 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from clearline.model.round import Attachment, Round
+from clearline.store import schema
 from clearline.store.schema import round_attachments, rounds
 
 r, a = rounds.c, round_attachments.c
 
 
 def next_number(connection: Connection, agreement_id: str) -> int:
-    newest = connection.execute(
-        sa.select(sa.func.max(r.number)).where(r.agreement_id == agreement_id)
-    ).scalar_one()
-    return int(newest or 0) + 1
+    return schema.next_number(connection, rounds, agreement_id)
 
 
 def insert(connection: Connection, round: Round) -> None:

@@ -20,6 +20,15 @@ def insert_returning_id(
     return int(key[0])
 
 
+def next_number(connection: sa.Connection, table: sa.Table, agreement_id: str) -> int:
+    """The next of an agreement's own numbers in ``table`` (its proposals, its rounds): 1, 2,
+    ... within each agreement, as the parties refer to them, not a global row id."""
+    newest = connection.execute(
+        sa.select(sa.func.max(table.c.number)).where(table.c.agreement_id == agreement_id)
+    ).scalar_one()
+    return int(newest or 0) + 1
+
+
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 """Row ids: 64-bit on PostgreSQL, SQLite's own rowid (which is 64-bit) there."""
 

@@ -27,13 +27,11 @@ def take_effect(
 ) -> int:
     """Announce every version whose effective time has come; returns how many."""
     due = agreement_store.versions_taking_effect(connection, now)
-    for agreement_id, version in due:
+    for agreement_id, version, effective_at, proposal in due:
         agreement = agreement_store.get_agreement(connection, agreement_id)
         assert agreement is not None
         previous = agreement.protocol_version
         agreement_store.announce_version(connection, agreement_id, version)
-        effective_at = agreement_store.effective_at(connection, agreement_id, version)
-        assert effective_at is not None
         conflict_engine.forget(agreement_id)
         pictures.forget(agreement_id)
         rescreened = notices.rescreen_all(connection, conflict_engine, agreement_id, now)
@@ -45,7 +43,7 @@ def take_effect(
         }
         tell(connection, agreement, EventType.PROTOCOL_IN_FORCE, payload, now)
         body = {
-            "proposal": agreement_store.proposal_of(connection, agreement_id, version),
+            "proposal": proposal,
             "stage": AmendmentStage.IN_FORCE,
             "version": version,
             "effective_at": effective_at.isoformat(),

@@ -17,9 +17,9 @@ from clearline.model.event import EventType
 from clearline.model.ledger import unb64
 from clearline.model.proposal import SigningKey
 from clearline.model.user import Role, User
+from clearline.services.protocol.proposals import tell
 from clearline.services.protocol.signatures import key_id
 from clearline.store import agreements as agreement_store
-from clearline.store import events
 from clearline.store import proposals as proposal_store
 
 ED25519_PUBLIC_BYTES = 32
@@ -42,15 +42,7 @@ def register(connection: Connection, user: User, public_key: str, now: datetime)
     proposal_store.insert_key(connection, key)
     payload = {"key_id": key.key_id, "user_id": user.id, "party": user.party, "public_key": text}
     for agreement in agreement_store.agreements_of(connection, user.party):
-        audience = [m.party for m in agreement.members]
-        events.append(
-            connection,
-            EventType.KEY_REGISTERED,
-            now,
-            agreement.id,
-            audience,
-            {"agreement_id": agreement.id, "key": payload},
-        )
+        tell(connection, agreement, EventType.KEY_REGISTERED, {"key": payload}, now)
     return key
 
 
