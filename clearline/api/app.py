@@ -16,6 +16,7 @@ from clearline.api import console, errors, session
 from clearline.api.routes import (
     conflicts,
     events,
+    incidents,
     keys,
     ledger,
     lines,
@@ -112,6 +113,7 @@ def create_app(
         proposals,
         keys,
         rounds,
+        incidents,
         tracks,
         webhooks,
         session,

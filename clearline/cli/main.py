@@ -19,7 +19,16 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from clearline.cli.demo import demo_command
-from clearline.cli.line import conflicts, lines, messages, notices, positions, protocol, rounds
+from clearline.cli.line import (
+    conflicts,
+    incidents,
+    lines,
+    messages,
+    notices,
+    positions,
+    protocol,
+    rounds,
+)
 from clearline.cli.line import zones as line_zones
 from clearline.cli.replay import replay_command
 from clearline.cli.store import agreements, ledger, node, planning, tokens, users
@@ -164,6 +173,22 @@ _group(
         "table": rounds.round_table,
         "close": rounds.round_close,
         "report": rounds.round_report,
+    },
+)
+_group(
+    "incident",
+    f"Incidents the parties review together, built on what the line recorded: file, review, "
+    f"refer to the mediator, and take away as a dossier to verify offline. {ON_LINE}",
+    LINE,
+    {
+        "file": incidents.incident_file,
+        "list": incidents.incident_list,
+        "show": incidents.incident_show,
+        "move": incidents.incident_move,
+        "narrative": incidents.incident_narrative,
+        "share": incidents.incident_share,
+        "refer": incidents.incident_refer,
+        "dossier": incidents.incident_dossier,
     },
 )
 _group(

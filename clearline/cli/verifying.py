@@ -1,11 +1,14 @@
 """``clearline verify``: the auditor's side, which trusts nothing but the line's public key. It
 checks an export from ``ledger export`` offline, or reads a running line's ledger with a token
 as any party would, and checks that the same way: the tree, and that every adopted protocol
-version it shows carries every party's signature."""
+version it shows carries every party's signature. Given an incident's dossier (a zip, from
+``incident dossier``), it checks that instead: every entry under the signed head, the case's
+evidence against them, and its timeline and facts computed again."""
 
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from clearline.cli.client import TOKEN_HELP, fail, request
 from clearline.model.errors import ClearlineError
 from clearline.model.ledger import Receipt, TreeHead
+from clearline.services.incidents import audit as dossiers
 from clearline.services.protocol.audit import Amendments
 from clearline.services.record import audit, signing
 from clearline.services.record.ledger import EXPORT_FORMAT
@@ -28,7 +32,12 @@ PAGE = 1_000
 
 
 def verify(
-    source: Annotated[Path | None, typer.Argument(help="An export from `ledger export`.")] = None,
+    source: Annotated[
+        Path | None,
+        typer.Argument(
+            help="An export from `ledger export`, or a dossier from `incident dossier`."
+        ),
+    ] = None,
     key: Annotated[str, typer.Option("--key", help="The line's public key (base64).")] = "",
     receipts: Annotated[
         Path | None, typer.Option(help="Folder of receipts or heads you kept (JSON files).")
@@ -36,8 +45,9 @@ def verify(
     url: Annotated[str | None, typer.Option(help="Check a live line instead of a file.")] = None,
     token: Annotated[str | None, typer.Option(envvar="CLEARLINE_TOKEN", help=TOKEN_HELP)] = None,
 ) -> None:
-    """Check the ledger offline against the line's public key and what you kept; names the first
-    entry that fails and exits non-zero.
+    """Check the ledger offline against the line's public key and what you kept, or an
+    incident's dossier against the key alone; names the first entry (or file) that fails and
+    exits non-zero.
 
     Example: clearline verify il-ledger.jsonl --key "$(cat line.pub)" --receipts receipts/
     """
@@ -45,6 +55,9 @@ def verify(
         public = signing.public_key(key)
     except ClearlineError as exc:
         fail(f"{exc.field}: {exc.reason}")
+    if source is not None and source.is_file() and zipfile.is_zipfile(source):
+        _dossier(source, public, receipts, url)
+        return
     try:
         heads, kept = audit.kept_records(_documents(receipts)) if receipts else ([], [])
     except audit.Tampered as exc:
@@ -55,6 +68,26 @@ def verify(
         f"ledger verified: {report.entries} entries, {report.heads} signed heads, "
         f"{report.payloads} payloads checked against their hashes, {report.kept} kept records, "
         f"{amendments.adopted} adopted protocol versions with every party's signature"
+    )
+
+
+def _dossier(
+    source: Path, public: Ed25519PublicKey, receipts: Path | None, url: str | None
+) -> None:
+    """An incident's dossier, which carries its own proofs: what it holds is checked against
+    the key alone, and the first file or entry that fails is named."""
+    if receipts is not None or url is not None:
+        fail("source: a dossier is checked on its own, without --receipts or --url")
+    try:
+        checked = dossiers.verify(source.read_bytes(), public)
+    except OSError as exc:
+        fail(f"source: cannot read {source} ({exc.strerror or exc})")
+    except audit.Tampered as exc:
+        fail(f"dossier does not verify: {exc}")
+    typer.echo(
+        f"dossier verified: incident {checked.incident} for {checked.party}, "
+        f"{checked.entries} ledger entries, {checked.evidence} evidence items, "
+        f"{checked.facts} facts computed again"
     )
 
 

@@ -75,3 +75,16 @@ export const attachmentUrl = (id, number, name) =>
 /** A party's signature of a proposal: base64 Ed25519 over the 32 bytes of its digest. */
 export const approve = (id, number, signature) =>
   post(`${agreementPath(id)}/proposals/${number}/approvals`, { signature });
+
+// --- incidents: cases the parties review together, referred to the mediator ----------------
+
+const incidentPath = (id) => `/v1/incidents/${id}`;
+/** The cases the party is involved in, or (the mediator) was referred; newest first. */
+export const incidents = () => get("/v1/incidents").then((a) => a.incidents);
+/** A case as the party sees it: `{incident, evidence, timeline, facts}`. */
+export const incidentCase = (id) => get(incidentPath(id));
+export const moveIncident = (id, state, note = null) =>
+  post(`${incidentPath(id)}/state`, { state, note });
+export const referIncident = (id, note) => post(`${incidentPath(id)}/referral`, { note });
+/** The case as a zip of ledger entries and proofs: a plain link, like a round's report. */
+export const dossierUrl = (id) => `${incidentPath(id)}/dossier`;

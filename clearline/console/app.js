@@ -14,6 +14,7 @@ import { TheatreMap } from "./map.js";
 import { renderFigures } from "./mediator.js";
 import { LiveStream } from "./stream.js";
 import { TALK_EVENTS, Talks, canTalk } from "./talks.js";
+import { INCIDENT_EVENTS, Incidents, canReview } from "./incidents.js";
 
 const $ = (id) => document.getElementById(id);
 const TRACKS_EVERY_MS = 2000;
@@ -46,6 +47,8 @@ const state = {
 let map = null;
 /** The talks pane (amendments and rounds of talks), for liaison officers and the mediator. */
 let talks = null;
+/** The incidents pane (cases under joint review), for duty and liaison officers, the mediator. */
+let incidents = null;
 let online = false;
 const alerts = new Alerts(
   { strip: $("alert-strip"), panel: $("queue") },
@@ -219,6 +222,7 @@ function onEvent(event) {
   if (handler) Promise.resolve(handler(event.payload)).catch(report);
   if (QUEUE_EVENTS.test(event.type)) alerts.changed();
   if (talks && TALK_EVENTS.test(event.type)) talks.load().catch(report);
+  if (incidents && INCIDENT_EVENTS.test(event.type)) incidents.load().catch(report);
   if (state.user.role === "mediator") loadLines().catch(report);
 }
 
@@ -338,11 +342,20 @@ async function startTalks() {
   await talks.load(agreementIds()).catch(report);
 }
 
+/** The incidents pane; a failure to load it is reported, and the rest of the console goes on. */
+async function startIncidents() {
+  if (!canReview(state.user)) return;
+  $("incidents-pane").hidden = false;
+  incidents = new Incidents($("incidents"), $("incident-case"), state.user, report);
+  await incidents.load().catch(report);
+}
+
 async function startParty() {
   const since = await api.lastSeq();
   await Promise.all([loadLines(), loadMessages(), loadZones(), loadPartyPicture(), loadTracks()]);
   if (canWatch(state.user)) await alerts.start(state.user);
   await startTalks();
+  await startIncidents();
   connect(since);
   poll(loadTracks, TRACKS_EVERY_MS);
 }
@@ -354,6 +367,7 @@ async function startMediator() {
   const since = await api.lastSeq();
   await Promise.all([loadLines(), loadZones()]);
   await startTalks();
+  await startIncidents();
   connect(since);
   poll(loadLines, FIGURES_EVERY_MS);
 }
@@ -399,6 +413,7 @@ async function switchLanguage(event) {
   if (canWatch(state.user)) await alerts.refresh();
   changed(...(state.user.role === "mediator" ? MEDIATOR_PARTS : PARTY_PARTS));
   talks?.render();
+  incidents?.render();
 }
 
 async function signOut() {

@@ -14,3 +14,25 @@ export function button(label, onClick, testId) {
   node.addEventListener("click", onClick);
   return node;
 }
+
+/**
+ * `load` run one at a time: asked again while it runs, it runs once more when it ends, so a
+ * burst of events costs two loads and the last one sees everything.
+ */
+export function coalesced(load) {
+  let running = null;
+  let again = false;
+  const run = async () => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = load().finally(() => (running = null));
+    await running;
+    if (again) {
+      again = false;
+      await run();
+    }
+  };
+  return run;
+}

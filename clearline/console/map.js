@@ -20,6 +20,23 @@ const UNKNOWN_COLOUR = "#555";
 
 export const partyColour = (party) => PARTY_COLOURS[party] ?? UNKNOWN_COLOUR;
 
+/** Natural Earth borders under everything else on a Leaflet map (the theatre's, a replay's). */
+export async function drawBorders(map) {
+  const topo = await (await fetch(BORDERS)).json();
+  const countries = topojson.feature(topo, topo.objects.countries);
+  L.geoJSON(countries, {
+    interactive: false,
+    style: {
+      color: "#8a8a7a",
+      weight: 1,
+      fillColor: "#f4f1e8",
+      fillOpacity: 1,
+    },
+  })
+    .addTo(map)
+    .bringToBack();
+}
+
 /** A popup's body: a title and lines of detail, in the reader's direction. */
 function details(title, lines) {
   const box = document.createElement("div");
@@ -84,20 +101,8 @@ export class TheatreMap {
     this.loadBorders();
   }
 
-  async loadBorders() {
-    const topo = await (await fetch(BORDERS)).json();
-    const countries = topojson.feature(topo, topo.objects.countries);
-    L.geoJSON(countries, {
-      interactive: false,
-      style: {
-        color: "#8a8a7a",
-        weight: 1,
-        fillColor: "#f4f1e8",
-        fillOpacity: 1,
-      },
-    })
-      .addTo(this.map)
-      .bringToBack();
+  loadBorders() {
+    return drawBorders(this.map);
   }
 
   /** The layer switcher, in the current language (rebuilt when the language changes). */

@@ -14,7 +14,7 @@ import {
 } from "./api.js";
 import { t } from "./i18n.js";
 import { ltr, when } from "./format.js";
-import { button, element } from "./dom.js";
+import { button, coalesced, element } from "./dom.js";
 
 const TALK_ROLES = new Set(["liaison_officer", "mediator"]);
 /** Who sees the pane: the watch (duty officers, watch commanders) does not. */
@@ -120,23 +120,13 @@ export class Talks {
     /** What the user is typing, and the line's refusals, by proposal: kept across renders. */
     this.drafts = new Map();
     this.errors = new Map();
-    this.loading = null;
-    this.again = false;
+    this.reload = coalesced(() => this.fetchAll());
   }
 
   /** Load every agreement's proposals and rounds (again, if a load is under way). */
   async load(agreements = this.agreements) {
     this.agreements = agreements;
-    if (this.loading) {
-      this.again = true;
-      return this.loading;
-    }
-    this.loading = this.fetchAll().finally(() => (this.loading = null));
-    await this.loading;
-    if (this.again) {
-      this.again = false;
-      await this.load();
-    }
+    await this.reload();
   }
 
   async fetchAll() {

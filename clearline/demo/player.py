@@ -21,6 +21,7 @@ from clearline.demo.steps import (
     CancelStep,
     CloseRoundStep,
     FeedStep,
+    IncidentStep,
     MessageStep,
     NoticeStep,
     PositionStep,
@@ -32,6 +33,7 @@ from clearline.demo.steps import (
     ZoneStep,
     amend_request,
     feed_batch,
+    incident_request,
     message_request,
     notice_request,
     position_request,
@@ -44,6 +46,7 @@ from clearline.model.message import MessageType
 from clearline.model.user import User
 from clearline.services.deconfliction import notices, zones
 from clearline.services.deconfliction.engine import ConflictEngine
+from clearline.services.incidents import incidents
 from clearline.services.line import messages, sending, visibility
 from clearline.services.protocol import keys, proposals, signatures
 from clearline.services.record import signing
@@ -293,6 +296,24 @@ def _do_propose(turn: _Turn, step: ProposeStep) -> int:
     return number
 
 
+def _do_incident(turn: _Turn, step: IncidentStep) -> int:
+    """File as the API does, naming the tracks by their feeds' ids; refer it if asked."""
+    user = _someone(turn, step)
+    agreement_id = turn.agreement(user.party)
+    picture = turn.pictures.of(turn.connection, agreement_id, turn.now.timestamp())
+    tracks = []
+    for n, name in enumerate(step.tracks):
+        found = picture.keys.get((name.party, name.track_id))
+        if found is None:
+            raise not_found(f"tracks.{n}", f"no track {name.track_id!r} of {name.party} yet")
+        tracks.append(found)
+    request = incident_request(step, tracks, turn.player.start)
+    number = incidents.file(turn.connection, user, request, turn.now).incident.id
+    if step.refer is not None:
+        incidents.refer(turn.connection, user, number, step.refer, turn.now)
+    return number
+
+
 def _do_sign(turn: _Turn, step: SignStep) -> None:
     """Sign as a liaison officer would on their own machine: over the digest worked out from
     the document, with their own key (registered the first time)."""
@@ -336,4 +357,5 @@ _ACTIONS: dict[str, Callable[[_Turn, Any], int | None]] = {
     "close_round": _do_close_round,
     "propose": _do_propose,
     "sign": _do_sign,
+    "incident": _do_incident,
 }

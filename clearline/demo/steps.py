@@ -1,6 +1,6 @@
 """A scenario's steps, and what each sends to the line: a zone, a position, a notice, an
-amendment of it, a message, a batch of track reports, or a protocol amendment and its
-signatures, built from the file's relative times
+amendment of it, a message, a batch of track reports, a protocol amendment and its
+signatures, or an incident, built from the file's relative times
 (``NAME_s``, seconds from the start of play) by the same models the API takes, so that a step
 the line would refuse is refused when the file is loaded."""
 
@@ -13,7 +13,15 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from clearline.model.errors import from_validation, invalid
-from clearline.model.message import BODY_MODELS, MessageType, ObjectKind, Precedence
+from clearline.model.incident import IncidentRequest, IncidentSeverity, Place
+from clearline.model.message import (
+    BODY_MODELS,
+    IncidentKind,
+    MessageType,
+    ObjectKind,
+    Point,
+    Precedence,
+)
 from clearline.model.notice import ActivityKind, AmendRequest, NoticeRequest, Sharing
 from clearline.model.proposal import ProposalRequest
 from clearline.model.round import RoundRequest
@@ -165,6 +173,30 @@ class SignStep(BaseStep):
     proposal: str
 
 
+class TrackName(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    party: str
+    track_id: str = Field(description="As the party's feed reports it.")
+
+
+class IncidentStep(BaseStep):
+    """An incident a party files about what happened between ``start_s`` and ``end_s`` at a
+    point, naming the tracks involved as their feeds report them; referred to the mediator
+    with ``refer`` as its note, if given."""
+
+    do: Literal["incident"]
+    kind: IncidentKind
+    start_s: float = Field(ge=0)
+    end_s: float = Field(ge=0)
+    lat: float
+    lon: float
+    tracks: list[TrackName] = Field(default_factory=list)
+    severity: IncidentSeverity = IncidentSeverity.SERIOUS
+    narrative: str | None = None
+    refer: str | None = None
+
+
 class Asset(BaseModel):
     """Something a feed reports: where it is at the step's time, and how it moves on."""
 
@@ -233,7 +265,8 @@ Step = Annotated[
     | RoundStep
     | CloseRoundStep
     | ProposeStep
-    | SignStep,
+    | SignStep
+    | IncidentStep,
     Field(discriminator="do"),
 ]
 ACTIONS = (
@@ -250,6 +283,7 @@ ACTIONS = (
     "close_round",
     "propose",
     "sign",
+    "incident",
 )
 
 
@@ -304,6 +338,18 @@ def round_request(step: RoundStep, start: datetime) -> RoundRequest:
 def proposal_request(step: ProposeStep, start: datetime) -> ProposalRequest:
     effective_at = start + timedelta(seconds=step.effective_s)
     return ProposalRequest(patch=step.patch, reason=step.reason, effective_at=effective_at)
+
+
+def incident_request(step: IncidentStep, tracks: list[int], start: datetime) -> IncidentRequest:
+    return IncidentRequest(
+        kind=step.kind,
+        start=start + timedelta(seconds=step.start_s),
+        end=start + timedelta(seconds=step.end_s),
+        place=Place(point=Point(lat=step.lat, lon=step.lon)),
+        tracks=tracks,
+        severity=step.severity,
+        narrative=step.narrative,
+    )
 
 
 def message_request(

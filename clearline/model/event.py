@@ -124,6 +124,21 @@ class EventType(StrEnum):
     ROUND_CLOSED = "round.closed"
     """Payload as for opened; ``round.adopted`` names the proposals it agreed."""
 
+    INCIDENT_FILED = "incident.filed"
+    """A party filed an incident. Payload: ``incident`` as this event's one party may see it,
+    and ``evidence``: the sequence numbers of the items the line gathered that it may see. One
+    event per involved party."""
+    INCIDENT_EVIDENCE = "incident.evidence"
+    """A track's positions over an incident's window, put on the ledger when it was filed.
+    Payload: ``incident_id``, ``track`` (id, reporter, kind, owner, status), ``coarse``,
+    ``samples`` (time, lat, lon, alt_ft). Audience: the parties that saw the track, as they
+    saw it: its reporter exact, the others snapped where it was coarse."""
+    INCIDENT_CHANGED = "incident.changed"
+    """A state change, an account, a share or a referral. Payload: ``incident`` and
+    ``evidence`` as for filed, after the change, ``change`` (``state``, ``narrative``, ``share`` or
+    ``referral``), ``by`` (the party), and for a share ``items`` and ``with``. One event per
+    party of the case's audience (the mediator too, once referred)."""
+
 
 class Event(BaseModel):
     model_config = ConfigDict(frozen=True)

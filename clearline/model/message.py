@@ -42,6 +42,7 @@ class MessageType(StrEnum):
     CONFLICT_ALERT = "conflict_alert"
     TRACK_ALERT = "track_alert"
     PROTOCOL_CHANGE = "protocol_change"
+    INCIDENT_UPDATE = "incident_update"
 
 
 SYSTEM_TYPES = frozenset(
@@ -50,6 +51,7 @@ SYSTEM_TYPES = frozenset(
         MessageType.CONFLICT_ALERT,
         MessageType.TRACK_ALERT,
         MessageType.PROTOCOL_CHANGE,
+        MessageType.INCIDENT_UPDATE,
     }
 )
 """Types only the line itself raises."""
@@ -138,6 +140,7 @@ class IncidentKind(StrEnum):
     AIRSPACE_INTRUSION = "airspace_intrusion"
     FIRE_NEAR_FORCES = "fire_near_forces"
     JAMMING = "jamming"
+    OTHER = "other"
 
 
 class WarningBody(_Body):
@@ -244,6 +247,36 @@ class TrackAlertBody(_Body):
     vertical_ft: int = Field(ge=0)
 
 
+class IncidentState(StrEnum):
+    """Where an incident's joint review stands (``model.incident`` says how it moves)."""
+
+    REPORTED = "reported"
+    ACKNOWLEDGED = "acknowledged"
+    """The other involved party has taken note of it."""
+    UNDER_REVIEW = "under_review"
+    FINDINGS_AGREED = "findings_agreed"
+    DISPUTED = "disputed"
+    CLOSED = "closed"
+
+
+class IncidentStep(StrEnum):
+    FILED = "filed"
+    MOVED = "moved"
+    REFERRED = "referred"
+    """To the mediator."""
+
+
+class IncidentUpdateBody(_Body):
+    """An incident was filed, moved on, or referred to the mediator; the note a person wrote
+    with it travels as the message's free text."""
+
+    incident: int = Field(ge=1)
+    step: IncidentStep
+    kind: IncidentKind
+    state: IncidentState
+    by_party: PartyCode | None = Field(default=None, description="Who filed, moved or referred it.")
+
+
 class AmendmentStage(StrEnum):
     """Where an amendment of the protocol has got to, as the line tells both parties."""
 
@@ -284,6 +317,7 @@ BODY_MODELS: dict[MessageType, type[_Body]] = {
     MessageType.CONFLICT_ALERT: ConflictAlertBody,
     MessageType.TRACK_ALERT: TrackAlertBody,
     MessageType.PROTOCOL_CHANGE: ProtocolChangeBody,
+    MessageType.INCIDENT_UPDATE: IncidentUpdateBody,
 }
 
 

@@ -91,6 +91,8 @@ class Section(BaseModel):
     resolution: Timing = Field(description="Opened to resolved or closed.")
     encounters_by_level: dict[str, Shown] = Field(description="Highest alert level reached.")
     suspensions: Suspensions
+    incidents_by_kind: dict[str, Shown] = Field(description="Incidents filed in the window.")
+    incidents_by_state: dict[str, Shown] = Field(description="Where their review stands now.")
     weekly_messages: dict[str, Shown] = Field(description="By ISO week, e.g. 2026-W47.")
     weekly_conflicts: dict[str, Shown]
 

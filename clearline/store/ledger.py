@@ -184,6 +184,36 @@ def entries(connection: Connection, party: str, start: int, end: int) -> list[St
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Sealed:
+    """An event's entry as stored, found by the event's sequence number."""
+
+    seq: int
+    index: int
+    envelope: str
+    leaf_hash: bytes
+    salt: bytes
+
+
+def of_events(connection: Connection, seqs: list[int]) -> dict[int, Sealed]:
+    """The entries of these events, by sequence number; an event not sealed yet has none."""
+    if not seqs:
+        return {}
+    rows = connection.execute(
+        sa.select(
+            ledger_entries.c.seq,
+            ledger_entries.c.index.label("position"),
+            ledger_entries.c.envelope,
+            ledger_entries.c.leaf_hash,
+            ledger_entries.c.salt,
+        ).where(ledger_entries.c.seq.in_(seqs))
+    ).all()
+    return {
+        row.seq: Sealed(row.seq, row.position, row.envelope, bytes(row.leaf_hash), bytes(row.salt))
+        for row in rows
+    }
+
+
 def _reads(party: str) -> sa.ColumnElement[bool]:
     """Whether ``party`` may read an entry's event (``events`` of the enclosing query): it is of
     the event's audience, and not as the mediator of its agreement. A mediator's reads are

@@ -171,6 +171,39 @@ round_attachments = sa.Table(
     sa.ForeignKeyConstraint(["agreement_id", "round"], ["rounds.agreement_id", "rounds.number"]),
 )
 
+incidents = sa.Table(
+    "incidents",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("start", UTCDateTime, nullable=False),
+    sa.Column("end", UTCDateTime, nullable=False),
+    sa.Column("place", sa.JSON, nullable=False),
+    sa.Column("parties", sa.JSON, nullable=False),
+    sa.Column("tracks", sa.JSON, nullable=False),
+    sa.Column("severity", sa.String(16), nullable=False),
+    sa.Column("state", sa.String(32), nullable=False),
+    sa.Column("filed_by", sa.ForeignKey("parties.code"), nullable=False),
+    sa.Column("filed_at", UTCDateTime, nullable=False),
+    sa.Column("from_message", sa.ForeignKey("messages.id"), nullable=True),
+    sa.Column("protocol_version", sa.Integer, nullable=False),
+    sa.Column("narratives", sa.JSON, nullable=False),
+    sa.Column("history", sa.JSON, nullable=False),
+    sa.Column("referral", sa.JSON, nullable=True),
+)
+"""A case; its accounts and the steps it went through are small, kept with it."""
+
+incident_evidence = sa.Table(
+    "incident_evidence",
+    metadata,
+    sa.Column("incident_id", sa.ForeignKey("incidents.id"), primary_key=True),
+    sa.Column("seq", sa.ForeignKey("events.seq"), primary_key=True, autoincrement=False),
+    sa.Column("owner", sa.ForeignKey("parties.code"), nullable=True),
+    sa.Column("shared_with", sa.JSON, nullable=False),
+)
+"""The events the line gathered for a case, and whom each owner showed its own to since."""
+
 users = sa.Table(
     "users",
     metadata,

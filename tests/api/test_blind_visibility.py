@@ -29,6 +29,7 @@ from shapely.geometry.base import BaseGeometry
 from clearline.clock import FixedClock
 from clearline.geo.projection import projection
 from tests.conftest import Line
+from tests.support.seen import everything
 from tests.support.theatre import PALMYRA, circle, filed, notice, square, volume
 from tests.support.tracks import JET_LON, NORTH_OF_PALMYRA, fly, jet, moved, uav
 
@@ -109,41 +110,6 @@ def _overlap(
         line, "TR", notice("radar_ew_emission", tr, sharing="blind", free_text=TR_TEXT)
     )
     return Overlap(il, tr, tr_notice)
-
-
-def everything(line: Line, party: str) -> str:
-    """Every byte ``party`` can read of the line, through every route that shows records."""
-    routes: list[tuple[str, dict[str, Any]]] = [
-        ("/v1/conflicts", {}),
-        ("/v1/conflicts/checks", {}),
-        ("/v1/notices", {}),
-        ("/v1/messages", {"box": "all"}),
-        ("/v1/encounters", {}),
-        ("/v1/tracks", {}),
-        ("/v1/zones", {}),
-        ("/v1/positions", {}),
-        ("/v1/events", {"limit": 5_000}),
-    ]
-    routes += [(f"/v1/conflicts/{c['id']}", {}) for c in line.conflicts(party)]
-    messages = line.get(party, "/v1/messages", box="all").json()["messages"]
-    routes += [(f"/v1/messages/{m['id']}", {}) for m in messages]
-    size = line.get(party, "/v1/ledger/head").json()["tree_head"]["size"]
-    routes.append(("/v1/ledger/entries", {"start": 0, "end": size}))
-    read = [_ok(line, party, route, params) for route, params in routes]
-    events = line.get(party, "/v1/events", limit=5_000).json()["events"]
-    return "\n".join(read + _stream(line, party, len(events)))
-
-
-def _ok(line: Line, party: str, route: str, params: dict[str, Any]) -> str:
-    answer = line.get(party, route, **params)
-    assert answer.status_code == 200, (route, answer.text)
-    return str(answer.text)
-
-
-def _stream(line: Line, party: str, count: int) -> list[str]:
-    """The stream from the first event on: the same events as frames."""
-    with line.client.websocket_connect("/v1/stream?since=0", headers=line.headers(party)) as ws:
-        return [ws.receive_text() for _ in range(count)]
 
 
 def _leaked(read: str, hidden: list[str]) -> list[str]:

@@ -15,6 +15,8 @@ from clearline.store.schema import (
     approvals,
     event_audience,
     events,
+    incident_evidence,
+    incidents,
     lines,
     messages,
     notice_versions,
@@ -70,6 +72,8 @@ def stored(engine: Engine) -> dict[str, Any]:
             "signing keys": rows(signing_keys),
             "rounds": rows(rounds),
             "round attachments": rows(round_attachments),
+            "incidents": rows(incidents),
+            "incident evidence": rows(incident_evidence),
         }
 
 

@@ -61,6 +61,7 @@ def every_event_type(line: Line, clock: FixedClock) -> dict[str, dict[str, Any]]
     assert line.watch() == 1
     theatre_traffic(line, clock)
     track_traffic(line, clock)
+    incident_traffic(line, clock)
     paging_traffic(line, clock)
     amendment_traffic(line, clock)
     round_traffic(line)
@@ -129,6 +130,25 @@ def track_traffic(line: Line, clock: FixedClock) -> None:
     created(line.send("TR", {**claim, "to": "IL", "in_reply_to": query["id"]}))  # attributed
     fly(line, clock, 90)  # level 2, then 3 (updated), then passed: closed
     assert [e["state"] for e in line.encounters("IL")] == ["closed"]
+
+
+def incident_traffic(line: Line, clock: FixedClock) -> None:
+    """An incident over the encounter just flown, with its tracks' positions put on the
+    ledger, acknowledged by the other party; both watches acknowledge the line's messages of
+    it (so no copy escalates where the other party cannot see it)."""
+    window = {
+        "start": (clock.now() - timedelta(seconds=90)).isoformat(),
+        "end": clock.now().isoformat(),
+    }
+    place = {"point": {"lat": 34.7, "lon": 38.27}, "radius_m": 5_000}
+    request = {"kind": "unsafe_intercept", **window, "place": place}
+    case = created(line.post("TR", "/v1/incidents", json=request))  # filed, evidence
+    path = f"/v1/incidents/{case['incident']['id']}/state"
+    ok(line.post("IL", path, json={"state": "acknowledged"}))  # changed
+    for party in ("IL", "TR"):
+        inbox = ok(line.get(party, "/v1/messages", box="inbox", type="incident_update"))
+        for message in inbox["messages"]:
+            ok(line.post(party, f"/v1/messages/{message['id']}/ack"))
 
 
 def theatre_traffic(line: Line, clock: FixedClock) -> None:

@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 from clearline.model.agreement import Agreement
 from clearline.model.conflict import ConflictSource, ConflictState
 from clearline.model.event import EventType
-from clearline.model.message import MessageType, Precedence
+from clearline.model.message import IncidentKind, IncidentState, MessageType, Precedence
 from clearline.model.notice import ActivityKind, Sharing
 from clearline.model.protocol import Protocol
 from clearline.model.report import (
@@ -45,6 +45,7 @@ from clearline.model.user import User
 from clearline.model.zone import Severity
 from clearline.services.protocol.versions import member_of
 from clearline.store import agreements as agreement_store
+from clearline.store import incidents as incident_store
 from clearline.store.schema import (
     conflict_parties,
     conflicts,
@@ -112,6 +113,12 @@ class _Encounter(_Item):
 
 
 @dataclass(frozen=True)
+class _Incident(_Item):
+    kind: str
+    state: str
+
+
+@dataclass(frozen=True)
 class _Suspension(_Item):
     duration_s: float
 
@@ -128,6 +135,7 @@ class _Records:
     conflicts: list[_Conflict]
     encounters: list[_Encounter]
     suspensions: list[_Suspension]
+    incidents: list[_Incident]
     deadlines: dict[str, list[int]] = field(default_factory=dict)
     """Deadlines in force over the window, by precedence and ``line_check``: not secret."""
 
@@ -146,6 +154,7 @@ class _Records:
             own(self.conflicts),
             own(self.encounters),
             own(self.suspensions),
+            own(self.incidents),
             self.deadlines,
         )
 
@@ -252,6 +261,8 @@ def _section(records: _Records, party: str | None) -> Section:
         ),
         encounters_by_level=_by(records.encounters, lambda e: str(e.level), ALERT_LEVELS, party),
         suspensions=_suspensions(records.suspensions, party),
+        incidents_by_kind=_by(records.incidents, lambda i: i.kind, IncidentKind, party),
+        incidents_by_state=_by(records.incidents, lambda i: i.state, IncidentState, party),
         weekly_messages=_by(records.messages, lambda m: _week(m.at), weeks, party),
         weekly_conflicts=_by(records.conflicts, lambda c: _week(c.at), weeks, party),
     )
@@ -341,6 +352,7 @@ def _records(
         conflicts=_conflicts(connection, agreement.id, parties, start, end),
         encounters=_encounters(connection, agreement.id, start, end),
         suspensions=_suspended(connection, agreement.id, start, end),
+        incidents=_incidents(connection, agreement.id, start, end),
         deadlines=_deadlines([p for p, _ in in_force]),
     )
 
@@ -478,6 +490,19 @@ def _conflicts(
             else None,
         )
         for row in rows
+    ]
+
+
+def _incidents(
+    connection: Connection, agreement_id: str, start: datetime, end: datetime
+) -> list[_Incident]:
+    """Incidents filed in the window, seen by the parties involved (the mediator's figure
+    follows the report's rule, not the case's: a count, "fewer than 3" under three)."""
+    found = incident_store.of_agreements(connection, [agreement_id])
+    return [
+        _Incident(seen_by=frozenset(i.parties), of=frozenset(i.parties), kind=i.kind, state=i.state)
+        for i in found
+        if start <= i.filed_at < end
     ]
 
 

@@ -96,6 +96,8 @@ def tables(section: Section) -> list[TableData]:
         _counts("Conflicts by outcome", "State", section.conflicts_by_state),
         _timings("Time to resolution", {"resolved or closed": section.resolution}),
         _counts("Encounters by highest alert level", "Level", section.encounters_by_level),
+        _counts("Incidents by kind", "Kind", section.incidents_by_kind),
+        _counts("Incidents by state of review", "State", section.incidents_by_state),
         _suspensions(section),
         _weekly(section),
     ]

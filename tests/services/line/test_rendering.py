@@ -75,6 +75,13 @@ EXAMPLE_BODIES: dict[MessageType, dict[str, Any]] = {
         "by_party": "TR",
         "effective_at": "2026-12-10T00:00:00Z",
     },
+    MessageType.INCIDENT_UPDATE: {
+        "incident": 3,
+        "step": "referred",
+        "kind": "fire_control_radar_lock",
+        "state": "under_review",
+        "by_party": "IL",
+    },
 }
 
 

@@ -1,0 +1,106 @@
+"""Incidents: filed by a party involved, reviewed together, referred to the mediator; each
+read as the reader's party may see it, and taken away whole as a dossier."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel
+
+from clearline.api.auth import CurrentRuntime, CurrentUser
+from clearline.api.params import RecordId
+from clearline.api.schemas import as_json
+from clearline.model.incident import (
+    CaseView,
+    Incident,
+    IncidentRequest,
+    NarrativeRequest,
+    ReferRequest,
+    ShareRequest,
+    StateRequest,
+)
+from clearline.services.incidents import incidents
+from clearline.services.incidents.dossier import dossier as make_dossier
+from clearline.services.record import signing
+
+router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
+
+
+class IncidentList(BaseModel):
+    incidents: list[Incident]
+
+
+@router.post("", status_code=201, response_model=CaseView)
+async def file(request: IncidentRequest, user: CurrentUser, rt: CurrentRuntime) -> Response:
+    """File an incident, e.g. `{"kind": "fire_control_radar_lock", "start":
+    "2026-11-22T15:00:00Z", "end": "2026-11-22T15:10:00Z", "place": {"point": {"lat": 34.7,
+    "lon": 38.3}, "radius_m": 5000}, "tracks": [12], "severity": "serious", "narrative":
+    "..."}`, or `{"from_message": 41}` from an incident report. The line gathers what it
+    recorded of the window and the place as the case's evidence."""
+    now = rt.clock.now()
+    found = await rt.write(lambda c: incidents.file(c, user, request, now))
+    return as_json(found, 201)
+
+
+@router.get("", response_model=IncidentList)
+async def list_incidents(user: CurrentUser, rt: CurrentRuntime) -> IncidentList:
+    """The cases your party is involved in, or (the mediator) was referred; newest first."""
+    return IncidentList(incidents=await rt.read(lambda c: incidents.cases(c, user)))
+
+
+@router.get("/{incident_id}", response_model=CaseView)
+async def read(incident_id: RecordId, user: CurrentUser, rt: CurrentRuntime) -> CaseView:
+    """The case, the evidence you may see, its timeline and the facts computed from it."""
+    return await rt.read(lambda c: incidents.case(c, user, incident_id))
+
+
+@router.post("/{incident_id}/state", response_model=CaseView)
+async def move(
+    incident_id: RecordId, request: StateRequest, user: CurrentUser, rt: CurrentRuntime
+) -> CaseView:
+    """The next step: `acknowledged` (the other party), `under_review`, `findings_agreed`
+    (once every involved party has said so), `disputed`, `closed`."""
+    now = rt.clock.now()
+    return await rt.write(
+        lambda c: incidents.move(c, user, incident_id, request.state, request.note, now)
+    )
+
+
+@router.put("/{incident_id}/narrative", response_model=CaseView)
+async def narrate(
+    incident_id: RecordId, request: NarrativeRequest, user: CurrentUser, rt: CurrentRuntime
+) -> CaseView:
+    """Your party's account of what happened; written again, it replaces the last."""
+    now = rt.clock.now()
+    return await rt.write(lambda c: incidents.narrate(c, user, incident_id, request.text, now))
+
+
+@router.post("/{incident_id}/share", response_model=CaseView)
+async def share(
+    incident_id: RecordId, request: ShareRequest, user: CurrentUser, rt: CurrentRuntime
+) -> CaseView:
+    """Show evidence your party owns (`items`: their `seq`), or its account (`narrative`),
+    to another involved party or the mediator (`with`)."""
+    now = rt.clock.now()
+    return await rt.write(lambda c: incidents.share(c, user, incident_id, request, now))
+
+
+@router.post("/{incident_id}/referral", response_model=CaseView)
+async def refer(
+    incident_id: RecordId, request: ReferRequest, user: CurrentUser, rt: CurrentRuntime
+) -> CaseView:
+    """Refer the case to the agreement's mediator, with a note: it sees the case and what
+    each party shows it, nothing else."""
+    now = rt.clock.now()
+    return await rt.write(lambda c: incidents.refer(c, user, incident_id, request.note, now))
+
+
+@router.get("/{incident_id}/dossier")
+async def dossier(incident_id: RecordId, user: CurrentUser, rt: CurrentRuntime) -> Response:
+    """The case as you may see it, with every item's ledger entry and inclusion proof under
+    a signed head, as a zip: `clearline verify case.zip --key KEY` checks it offline."""
+    now, key = rt.clock.now(), signing.public_text(rt.key)
+    data = await rt.read(lambda c: make_dossier(c, user, incident_id, key, now))
+    disposition = f'attachment; filename="incident-{incident_id}.zip"'
+    return Response(
+        data, media_type="application/zip", headers={"Content-Disposition": disposition}
+    )

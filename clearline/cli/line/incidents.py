@@ -1,0 +1,373 @@
+"""``clearline incident``: cases the parties review together after something happened between
+their forces, built on what the line itself recorded, so that who told whom what, and when, is
+settled by the record and not by memory.
+
+A party involved files a case (``file``), from scratch or from an incident report; the line
+gathers its evidence and computes its facts. The parties move it through review in order
+(``move``), each writes its own account (``narrative``), shows its own record to the mediator
+or another party (``share``), and may put the case before the mediator (``refer``). Every
+member reads it as its party may see it (``list``, ``show``).
+
+``dossier`` takes the case away whole, each item with its ledger entry and inclusion proof
+under a signed head: ``clearline verify case.zip --key KEY`` checks it offline, with nothing
+but the line's public key.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from clearline.cli.client import DEFAULT_URL, fail, request, request_bytes, without_none
+from clearline.cli.options import InAgreement, Token, Url
+from clearline.cli.printable import printable, row, show
+from clearline.model.incident import Change, IncidentSeverity, agreed
+from clearline.model.message import IncidentKind, IncidentState
+
+Id = Annotated[int, typer.Argument(help="The incident's id.")]
+Case = dict[str, Any]
+"""A case as the line answers it (``clearline.model.incident.CaseView`` as JSON)."""
+INCIDENTS = "/v1/incidents"
+
+
+def incident_file(
+    token: Token,
+    kind: Annotated[
+        IncidentKind | None,
+        typer.Option("--kind", help="What happened; default: the incident report's."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="When it began: ISO 8601 with a zone.")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--end", help="When it ended: ISO 8601.")] = None,
+    lat: Annotated[float | None, typer.Option("--lat", help="Where: latitude, degrees.")] = None,
+    lon: Annotated[float | None, typer.Option("--lon", help="Longitude, degrees.")] = None,
+    radius_m: Annotated[
+        int | None, typer.Option("--radius-m", help="Around --lat/--lon, metres.")
+    ] = None,
+    track: Annotated[
+        int | None,
+        typer.Option("--track", help="Where: along this track (its id), instead of --lat/--lon."),
+    ] = None,
+    party: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--party", help="Another party involved, once each; default: every other party."
+        ),
+    ] = None,
+    tracks: Annotated[
+        list[int] | None,
+        typer.Option("--track-id", "--tracks", help="A track involved (its id), once each."),
+    ] = None,
+    severity: Annotated[
+        IncidentSeverity | None,
+        typer.Option("--severity", help="grave: lives lost or an aircraft down. Default: serious."),
+    ] = None,
+    narrative: Annotated[
+        str | None, typer.Option("--narrative", help="Your party's account, as written.")
+    ] = None,
+    from_message: Annotated[
+        int | None,
+        typer.Option(
+            "--from-message",
+            help="An incident report sent or received: its kind, time and place are the "
+            "defaults of the options left out.",
+        ),
+    ] = None,
+    agreement: InAgreement = None,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """File an incident your party is involved in; the line gathers what it recorded of the
+    window and the place as the case's evidence, and computes its facts from that record.
+
+    Prints its id and state, the parties involved and how much evidence it holds.
+
+    Example: clearline incident file --kind fire_near_forces --start 2026-11-22T15:32Z
+    --end 2026-11-22T15:35Z --lat 34.70 --lon 38.27 --severity grave --track-id 4
+    """
+    payload = without_none(
+        {
+            "agreement": agreement,
+            "from_message": from_message,
+            "kind": kind,
+            "start": start,
+            "end": end,
+            "place": _place(lat, lon, radius_m, track),
+            "parties": party or None,
+            "tracks": tracks or None,
+            "severity": severity,
+            "narrative": narrative,
+        }
+    )
+    found = request("POST", url, token, INCIDENTS, json=payload)
+    incident = found["incident"]
+    typer.echo(f"incident {incident['id']}: {_heading(incident)}")
+    typer.echo(
+        f"{_count(found['evidence'], 'evidence item')}, {_count(found['facts'], 'fact')}: "
+        f"clearline incident show {incident['id']}"
+    )
+
+
+def incident_list(token: Token, url: Url = DEFAULT_URL) -> None:
+    """List the incidents your party is involved in or (the mediator) was referred, newest
+    first.
+
+    Example: clearline incident list
+    """
+    found = request("GET", url, token, INCIDENTS)["incidents"]
+    if not found:
+        typer.echo("no incidents")
+        return
+    table = Table("id", "kind", "severity", "state", "filed by", "parties", "start", "end")
+    for incident in found:
+        table.add_row(
+            *row(
+                str(incident["id"]),
+                incident["kind"],
+                incident["severity"],
+                incident["state"],
+                incident["filed_by"],
+                ", ".join(incident["parties"]),
+                _time(incident["start"]),
+                _time(incident["end"]),
+            )
+        )
+    show(table)
+
+
+def incident_show(
+    incident_id: Id,
+    token: Token,
+    raw: Annotated[
+        bool, typer.Option("--json", help="The case exactly as the line sends it.")
+    ] = False,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Show incident ID as your party may see it: its state, parties, window and place, each
+    party's account, the facts the line computed from the record, then the timeline with each
+    recipient's receipts.
+
+    Example: clearline incident show 1
+    """
+    found = request("GET", url, token, f"{INCIDENTS}/{incident_id}")
+    if raw:
+        typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    incident = found["incident"]
+    typer.echo(f"incident {incident_id}: {_heading(incident)}")
+    typer.echo(f"window: {_time(incident['start'])} to {_time(incident['end'])}")
+    typer.echo(f"place: {_where(incident['place'])}")
+    if incident["tracks"]:
+        typer.echo(f"tracks: {_numbers(incident['tracks'])}")
+    if incident["referral"]:
+        referral = incident["referral"]
+        typer.echo(
+            f"referred by {referral['by']} to {', '.join(referral['to'])}: "
+            f"{printable(referral['note'])}"
+        )
+    _show_narratives(incident["narratives"])
+    _show_facts(found["facts"])
+    _show_timeline(found["timeline"])
+
+
+def incident_move(
+    incident_id: Id,
+    state: Annotated[IncidentState, typer.Argument(help="The state to move it to.")],
+    token: Token,
+    note: Annotated[str | None, typer.Option("--note", help="Why; every party reads it.")] = None,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Take the next step of incident ID's review, in order: the other party acknowledges it,
+    either starts the review, and findings are agreed once every party involved has said so;
+    a disputed case may go back to review before it closes.
+
+    Example: clearline incident move 1 disputed --note "The notice was on time by our clock"
+    """
+    payload = without_none({"state": state, "note": note})
+    found = request("POST", url, token, f"{INCIDENTS}/{incident_id}/state", json=payload)
+    incident = found["incident"]
+    typer.echo(f"incident {incident_id}: {incident['state']}")
+    if state is IncidentState.FINDINGS_AGREED and incident["state"] != state:
+        done = agreed([Change.model_validate(step) for step in incident["history"]])
+        waiting = ", ".join(sorted(set(incident["parties"]) - done))
+        typer.echo(f"findings agreed by {', '.join(sorted(done))}; waiting for {waiting}")
+
+
+def incident_narrative(
+    incident_id: Id,
+    text: Annotated[str, typer.Argument(help="Your party's account; it replaces the last.")],
+    token: Token,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Write your party's account of incident ID; the one it replaces stays on the ledger.
+
+    The other parties involved read it; the mediator only once you share it.
+
+    Example: clearline incident narrative 1 "Our strike notice went out as the protocol asks."
+    """
+    path = f"{INCIDENTS}/{incident_id}/narrative"
+    request("PUT", url, token, path, json={"text": text})
+    typer.echo(f"incident {incident_id}: your party's account recorded")
+
+
+def incident_share(
+    incident_id: Id,
+    to: Annotated[str, typer.Option("--with", help="Another party of the case, or its mediator.")],
+    token: Token,
+    item: Annotated[
+        list[int] | None,
+        typer.Option("--item", help="An evidence item of your party's (its seq), once each."),
+    ] = None,
+    narrative: Annotated[
+        bool, typer.Option("--narrative", help="Your party's account too.")
+    ] = False,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Show your party's own record of incident ID (evidence items, by their seq in ``show
+    --json``), or its account, to the mediator or another party: never anyone else's record.
+
+    Example: clearline incident share 1 --with AZ --item 57 --narrative
+    """
+    payload = {"with": to, "items": item or [], "narrative": narrative}
+    request("POST", url, token, f"{INCIDENTS}/{incident_id}/share", json=payload)
+    shown = [f"item{'s' if len(item or []) > 1 else ''} {_numbers(item)}"] if item else []
+    if narrative:
+        shown.append("your account")
+    typer.echo(f"incident {incident_id}: {' and '.join(shown)} shown to {to}")
+
+
+def incident_refer(
+    incident_id: Id,
+    note: Annotated[str, typer.Option("--note", help="What you ask of the mediator.")],
+    token: Token,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Refer incident ID to the agreement's mediator, at any state: it then sees the case and
+    what each party shows it (``share``), nothing else.
+
+    Example: clearline incident refer 1 --note "We ask Baku to review it"
+    """
+    path = f"{INCIDENTS}/{incident_id}/referral"
+    found = request("POST", url, token, path, json={"note": note})
+    mediators = ", ".join(found["incident"]["referral"]["to"])
+    typer.echo(f"incident {incident_id}: referred to {mediators}")
+    typer.echo(f"show it your record: clearline incident share {incident_id} --with {mediators}")
+
+
+def incident_dossier(
+    incident_id: Id,
+    out: Annotated[Path, typer.Option("--out", help="The zip to write.", dir_okay=False)],
+    token: Token,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Write incident ID as your party may see it, each item with its ledger entry and
+    inclusion proof under a signed head, to one zip an auditor checks offline.
+
+    Example: clearline incident dossier 1 --out case.zip
+    """
+    content = request_bytes(url, token, f"{INCIDENTS}/{incident_id}/dossier")
+    try:
+        out.write_bytes(content)
+    except OSError as exc:
+        fail(f"out: cannot write {out} ({exc.strerror or exc})")
+    typer.echo(f"incident {incident_id} dossier written to {out} ({len(content)} bytes)")
+    typer.echo(f"check it offline: clearline verify {out} --key KEY")
+
+
+# --- what the commands share ------------------------------------------------------------------
+
+
+def _place(
+    lat: float | None, lon: float | None, radius_m: int | None, track: int | None
+) -> dict[str, Any] | None:
+    """A point (with its radius) or a track, one of them; none is the incident report's place
+    (``--from-message``), which the line checks."""
+    if (lat is None) != (lon is None):
+        fail("place: give --lat and --lon together")
+    if lat is not None and track is not None:
+        fail("place: give --lat and --lon, or --track, not both")
+    if radius_m is not None and lat is None:
+        fail("place: --radius-m goes with --lat and --lon")
+    if track is not None:
+        return {"track": track}
+    if lat is not None:
+        return without_none({"point": {"lat": lat, "lon": lon}, "radius_m": radius_m})
+    return None
+
+
+def _heading(incident: dict[str, Any]) -> str:
+    others = [p for p in incident["parties"] if p != incident["filed_by"]]
+    return (
+        f"{incident['state']}, {incident['kind']} ({incident['severity']}), filed by "
+        f"{incident['filed_by']}, involving {', '.join(others)}"
+    )
+
+
+def _where(place: dict[str, Any]) -> str:
+    if place.get("point") is not None:
+        point = place["point"]
+        around = f" within {place['radius_m']} m" if place.get("radius_m") else ""
+        return f"{point['lat']}, {point['lon']}{around}"
+    if place.get("area") is not None:
+        return f"an area of {len(place['area'])} points"
+    return f"along track {place['track']}"
+
+
+def _show_narratives(narratives: dict[str, dict[str, Any]]) -> None:
+    """Each party's account line by line: accounts run to paragraphs, and each line is escaped
+    on its own so that only its newlines are kept."""
+    typer.echo("narratives:" if narratives else "narratives: none you may read")
+    for party, narrative in sorted(narratives.items()):
+        shown = narrative["shared_with"]
+        also = f", shown to {', '.join(shown)}" if shown else ""
+        typer.echo(f"  {party} ({_time(narrative['at'])}{also}):")
+        for line in narrative["text"].splitlines():
+            typer.echo(f"    {printable(line)}")
+
+
+def _show_facts(facts: list[dict[str, Any]]) -> None:
+    typer.echo("facts:" if facts else "facts: none from what you may see")
+    for fact in facts:
+        typer.echo(f"  - {printable(fact['text'])}")
+
+
+def _show_timeline(entries: list[dict[str, Any]]) -> None:
+    typer.echo("timeline:")
+    table = Table("time", "type", "text", "receipts")
+    for entry in entries:
+        table.add_row(
+            *row(_time(entry["time"]), entry["type"], _text(entry), _receipts(entry["receipts"]))
+        )
+    show(table)
+
+
+def _text(entry: dict[str, Any]) -> str:
+    """The line's words, and in brackets what a person wrote with the step, as they wrote it."""
+    note = entry.get("note")
+    return f"{entry['text']} ({note})" if note else str(entry["text"])
+
+
+def _receipts(receipts: dict[str, dict[str, str]]) -> str:
+    """When each recipient party's client got it and a human acknowledged it."""
+    return "; ".join(
+        f"{party}: " + ", ".join(f"{what} {_time(at)}" for what, at in sorted(times.items()))
+        for party, times in sorted(receipts.items())
+    )
+
+
+def _time(text: str) -> str:
+    """A time as the line writes it: UTC, to the second."""
+    return datetime.fromisoformat(text).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _numbers(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers)
+
+
+def _count(items: list[Any], noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"

@@ -1,0 +1,1 @@
+"""Incidents: cases built on the record, reviewed jointly, referred to the mediator."""

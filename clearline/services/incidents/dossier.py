@@ -1,0 +1,84 @@
+"""The dossier: a case as one reader may see it, in one file an auditor checks offline with the
+line's public key alone (``services.incidents.audit``).
+
+A zip of four documents: ``case.json`` (the case, its evidence, timeline and facts, as the
+reader sees them), ``ledger.json`` (a signed tree head, and for every evidence item and every
+step of the case the reader was told of: its ledger entry, payload, salt and inclusion proof
+under that head), and ``manifest.json`` (what made it, for whom, and each file's SHA-256).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from clearline.model.errors import conflict
+from clearline.model.ledger import b64
+from clearline.model.user import User
+from clearline.services.incidents import incidents
+from clearline.services.record import ledger
+from clearline.store import incidents as incident_store
+from clearline.store import ledger as ledger_store
+
+FORMAT = "clearline-dossier/1"
+CASE, LEDGER, MANIFEST = "case.json", "ledger.json", "manifest.json"
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+"""Every member dated the same, so that the same case gives the same bytes."""
+
+
+def dossier(
+    connection: Connection, user: User, incident_id: int, public_key: str, now: datetime
+) -> bytes:
+    """The dossier of a case, for the user's party."""
+    ledger_store.read_one_moment(connection)
+    view = incidents.case(connection, user, incident_id)
+    steps = incident_store.case_events(connection, view.incident, user.party)
+    payloads = {item.seq: item.payload for item in view.evidence} | steps
+    head = ledger.head(connection)
+    leaves = ledger_store.of_events(connection, sorted(payloads))
+    missing = sorted(set(payloads) - set(leaves))
+    if missing:
+        raise conflict("id", f"event {missing[0]} is not sealed on the ledger yet: ask again")
+    entries = [
+        {
+            "seq": seq,
+            "index": leaf.index,
+            "envelope": leaf.envelope,
+            "leaf_hash": b64(leaf.leaf_hash),
+            "salt": b64(leaf.salt),
+            "payload": payloads[seq],
+            "proof": ledger.inclusion(connection, leaf.index, head.size),
+        }
+        for seq, leaf in sorted(leaves.items())
+    ]
+    files = {
+        CASE: _json(view.model_dump(mode="json")),
+        LEDGER: _json({"head": head.model_dump(mode="json"), "entries": entries}),
+    }
+    manifest = {
+        "format": FORMAT,
+        "incident": incident_id,
+        "party": user.party,
+        "public_key": public_key,
+        "made_at": now.isoformat(),
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+    }
+    return _zipped({MANIFEST: _json(manifest), **files})
+
+
+def _json(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True).encode()
+
+
+def _zipped(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(zipfile.ZipInfo(name, _ZIP_TIME), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()

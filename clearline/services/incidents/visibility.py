@@ -1,0 +1,64 @@
+"""Who sees what of a case.
+
+A case is its involved parties' business, and the mediator's once it is referred. An item of
+evidence is seen by whoever saw the event when it happened (its ledger audience) and by whoever
+its owner has shown it to since; nothing else. So a blind notice or track stays with its owner
+until the owner shares it, and the mediator sees only what a party chose to show it: a referral
+opens the case to it, not the evidence.
+"""
+
+from __future__ import annotations
+
+from clearline.model.incident import EvidenceItem, Incident
+from clearline.store.incidents import Item
+
+
+def audience(incident: Incident) -> list[str]:
+    """The involved parties, and the mediators once referred."""
+    referred = incident.referral.to if incident.referral else ()
+    return sorted({*incident.parties, *referred})
+
+
+def sees_case(incident: Incident, party: str) -> bool:
+    return party in audience(incident)
+
+
+def sees(incident: Incident, item: Item | EvidenceItem, party: str) -> bool:
+    """An involved party sees what it saw then and what was shown it; the mediator only what
+    was shown it, even of events it was told of (as on the ledger, its reads are figures)."""
+    shown = party in item.shared_with
+    return shown or (party in incident.parties and party in item.audience)
+
+
+def evidence_for(incident: Incident, items: list[Item], party: str) -> list[EvidenceItem]:
+    return [
+        EvidenceItem(
+            seq=item.seq,
+            type=item.type,
+            time=item.time,
+            owner=item.owner,
+            audience=item.audience,
+            shared_with=item.shared_with,
+            payload=item.payload,
+        )
+        for item in items
+        if sees(incident, item, party)
+    ]
+
+
+def view(incident: Incident, party: str, items: list[Item]) -> Incident:
+    """The case as ``party`` sees it: every account an involved party wrote, to involved
+    parties; to a mediator, those shown to it; and only the tracks it sees evidence of."""
+    involved = party in incident.parties
+    narratives = {
+        author: narrative
+        for author, narrative in incident.narratives.items()
+        if involved or party in narrative.shared_with
+    }
+    seen_tracks = {
+        item.payload["track"]["id"]
+        for item in items
+        if item.type == "incident.evidence" and sees(incident, item, party)
+    }
+    tracks = tuple(t for t in incident.tracks if t in seen_tracks)
+    return incident.model_copy(update={"narratives": narratives, "tracks": tracks})

@@ -1,0 +1,71 @@
+"""Every byte a party can read of the line, through every route that shows records: what the
+visibility suites search for a hidden record's values."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from tests.support.acting import ActsAs
+
+RECORDS = (
+    "/v1/conflicts",
+    "/v1/conflicts/checks",
+    "/v1/notices",
+    "/v1/encounters",
+    "/v1/tracks",
+    "/v1/zones",
+    "/v1/positions",
+)
+"""The parties' own records, each a list."""
+
+
+def everything(line: Any, party: str, role: str = "duty_officer") -> str:
+    """Lists and records, events, the stream from the first event, the whole ledger as the
+    party gets it, and every incident it sees with its dossier, unzipped. A mediator is refused
+    the parties' own records (it reads figures), so it is searched for the rest."""
+    routes: list[tuple[str, dict[str, Any]]] = [
+        ("/v1/events", {"limit": 5_000}),
+        ("/v1/incidents", {}),
+    ]
+    if role != "mediator":
+        routes += [(route, {}) for route in RECORDS]
+        routes.append(("/v1/messages", {"box": "all"}))
+        routes += [(f"/v1/conflicts/{c['id']}", {}) for c in _list(line, party, role, "conflicts")]
+        routes += [(f"/v1/messages/{m['id']}", {}) for m in _list(line, party, role, "messages")]
+    incidents = _list(line, party, role, "incidents")
+    routes += [(f"/v1/incidents/{i['id']}", {}) for i in incidents]
+    size = line.get(party, "/v1/ledger/head", role).json()["tree_head"]["size"]
+    routes.append(("/v1/ledger/entries", {"start": 0, "end": size}))
+    read = [_ok(line, party, role, route, params) for route, params in routes]
+    read += [_dossier(line, party, role, i["id"]) for i in incidents]
+    events = line.get(party, "/v1/events", role, limit=5_000).json()["events"]
+    return "\n".join(read + _stream(line, party, role, len(events)))
+
+
+def _list(line: ActsAs, party: str, role: str, name: str) -> list[dict[str, Any]]:
+    params = {"box": "all"} if name == "messages" else {}
+    answer = line.get(party, f"/v1/{name}", role, **params)
+    assert answer.status_code == 200, answer.text
+    return list(answer.json()[name])
+
+
+def _ok(line: ActsAs, party: str, role: str, route: str, params: dict[str, Any]) -> str:
+    answer = line.get(party, route, role, **params)
+    assert answer.status_code == 200, (route, answer.text)
+    return str(answer.text)
+
+
+def _dossier(line: ActsAs, party: str, role: str, incident_id: int) -> str:
+    answer = line.get(party, f"/v1/incidents/{incident_id}/dossier", role)
+    assert answer.status_code == 200, answer.text
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
+        return "\n".join(archive.read(name).decode() for name in archive.namelist())
+
+
+def _stream(line: Any, party: str, role: str, count: int) -> list[str]:
+    """The stream from the first event on: the same events as frames."""
+    headers = line.headers(party, role)
+    with line.client.websocket_connect("/v1/stream?since=0", headers=headers) as ws:
+        return [ws.receive_text() for _ in range(count)]
