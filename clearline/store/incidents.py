@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from clearline.model.event import EventType
-from clearline.model.incident import Incident
+from clearline.model.incident import EvidenceItem, Incident
 from clearline.store.events import audiences_of
 from clearline.store.schema import (
     event_audience,
@@ -68,20 +68,7 @@ def share(connection: Connection, incident_id: int, seqs: list[int], party: str)
             )
 
 
-class Item:
-    """One gathered event with its audience and sharing, before anyone is asked who sees it."""
-
-    def __init__(self, row: sa.Row[Any], audience: list[str]) -> None:
-        self.seq: int = row.seq
-        self.type: str = row.type
-        self.time: datetime = row.time
-        self.owner: str | None = row.owner
-        self.audience = tuple(sorted(audience))
-        self.shared_with = tuple(row.shared_with)
-        self.payload: dict[str, Any] = row.payload
-
-
-def evidence(connection: Connection, incident_id: int) -> list[Item]:
+def evidence(connection: Connection, incident_id: int) -> list[EvidenceItem]:
     """Every item of the case, oldest first, each with its event."""
     query = (
         sa.select(events, e.owner, e.shared_with)
@@ -91,7 +78,18 @@ def evidence(connection: Connection, incident_id: int) -> list[Item]:
     )
     rows = connection.execute(query).all()
     audiences = audiences_of(connection, [row.seq for row in rows])
-    return [Item(row, audiences[row.seq]) for row in rows]
+    return [
+        EvidenceItem(
+            seq=row.seq,
+            type=row.type,
+            time=row.time,
+            owner=row.owner,
+            audience=tuple(sorted(audiences[row.seq])),
+            shared_with=tuple(row.shared_with),
+            payload=row.payload,
+        )
+        for row in rows
+    ]
 
 
 def events_between(

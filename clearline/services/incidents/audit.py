@@ -43,7 +43,7 @@ def verify(data: bytes, public: Ed25519PublicKey) -> Checked:
     malformed, never a crash."""
     try:
         return _verify(data, public)
-    except (KeyError, TypeError, AttributeError, StopIteration) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise Tampered(f"dossier: malformed ({exc.__class__.__name__}: {exc})") from None
 
 
@@ -58,6 +58,7 @@ def _verify(data: bytes, public: Ed25519PublicKey) -> Checked:
     record = _document(files, LEDGER)
     head = _head(record, public)
     entries = {entry["seq"]: _entry(entry, head) for entry in record["entries"]}
+    payloads = {entry["seq"]: entry["payload"] for entry in record["entries"]}
     try:
         view = CaseView.model_validate(_document(files, CASE))
     except ValidationError as exc:
@@ -69,9 +70,9 @@ def _verify(data: bytes, public: Ed25519PublicKey) -> Checked:
         recorded = (envelope.type, envelope.time, envelope.parties)
         if recorded != (item.type, item.time, item.audience):
             raise Tampered(f"evidence {item.seq}: not the event its ledger entry records")
-        if _payload(record, item.seq) != item.payload:
+        if payloads[item.seq] != item.payload:
             raise Tampered(f"evidence {item.seq}: its payload is not the one on the ledger")
-    _case(view, record, entries)
+    _case(view, payloads, entries)
     return Checked(
         incident=view.incident.id,
         party=manifest["party"],
@@ -81,7 +82,7 @@ def _verify(data: bytes, public: Ed25519PublicKey) -> Checked:
     )
 
 
-def _case(view: CaseView, record: dict[str, Any], entries: dict[int, Envelope]) -> None:
+def _case(view: CaseView, payloads: dict[int, Any], entries: dict[int, Envelope]) -> None:
     steps = [
         seq
         for seq, e in sorted(entries.items())
@@ -89,7 +90,7 @@ def _case(view: CaseView, record: dict[str, Any], entries: dict[int, Envelope]) 
     ]
     if not steps:
         raise Tampered(f"{LEDGER}: no step of the case is in the dossier")
-    last = _payload(record, steps[-1])
+    last = payloads[steps[-1]]
     if last["incident"] != view.incident.model_dump(mode="json"):
         raise Tampered(f"case: not the case its last step (event {steps[-1]}) recorded")
     _as_recorded([item.seq for item in view.evidence], last["evidence"], steps[-1])
@@ -143,10 +144,6 @@ def _head(record: dict[str, Any], public: Ed25519PublicKey) -> TreeHead:
     if not signing.verify(public, head):
         raise Tampered(f"{LEDGER}: the tree head is not signed by this key")
     return head
-
-
-def _payload(record: dict[str, Any], seq: int) -> Any:
-    return next(e["payload"] for e in record["entries"] if e["seq"] == seq)
 
 
 def _files(data: bytes) -> dict[str, bytes]:

@@ -111,7 +111,7 @@ def gather(
     search = Metres(_place(connection, incident), _radius(incident))
     found = [
         *_timed(connection, incident, parties, search),
-        *_standing(connection, incident, search),
+        *_standing(connection, incident, parties, search),
     ]
     found += _tracks(connection, agreement, incident, protocol, search, now)
     return found
@@ -164,7 +164,9 @@ def _timed(
     return found
 
 
-def _standing(connection: Connection, incident: Incident, search: Metres) -> list[Found]:
+def _standing(
+    connection: Connection, incident: Incident, parties: set[str], search: Metres
+) -> list[Found]:
     """Notices whose volumes overlapped the search window near the place, with every event of
     theirs (the version in force and those before it); zones and positions near it."""
     rows = incident_store.events_between(
@@ -190,8 +192,8 @@ def _standing(connection: Connection, incident: Incident, search: Metres) -> lis
         else:
             keep = _near(row.payload, search)
         if keep:
-            parties = set(audiences[row.seq])
-            found.append(Found(row.seq, owner_of(row.type, row.payload, parties, parties)))
+            audience = audiences[row.seq]
+            found.append(Found(row.seq, owner_of(row.type, row.payload, audience, parties)))
     return found
 
 

@@ -10,7 +10,6 @@ opens the case to it, not the evidence.
 from __future__ import annotations
 
 from clearline.model.incident import EvidenceItem, Incident
-from clearline.store.incidents import Item
 
 
 def audience(incident: Incident) -> list[str]:
@@ -23,30 +22,18 @@ def sees_case(incident: Incident, party: str) -> bool:
     return party in audience(incident)
 
 
-def sees(incident: Incident, item: Item | EvidenceItem, party: str) -> bool:
+def sees(incident: Incident, item: EvidenceItem, party: str) -> bool:
     """An involved party sees what it saw then and what was shown it; the mediator only what
     was shown it, even of events it was told of (as on the ledger, its reads are figures)."""
     shown = party in item.shared_with
     return shown or (party in incident.parties and party in item.audience)
 
 
-def evidence_for(incident: Incident, items: list[Item], party: str) -> list[EvidenceItem]:
-    return [
-        EvidenceItem(
-            seq=item.seq,
-            type=item.type,
-            time=item.time,
-            owner=item.owner,
-            audience=item.audience,
-            shared_with=item.shared_with,
-            payload=item.payload,
-        )
-        for item in items
-        if sees(incident, item, party)
-    ]
+def evidence_for(incident: Incident, items: list[EvidenceItem], party: str) -> list[EvidenceItem]:
+    return [item for item in items if sees(incident, item, party)]
 
 
-def view(incident: Incident, party: str, items: list[Item]) -> Incident:
+def view(incident: Incident, party: str, items: list[EvidenceItem]) -> Incident:
     """The case as ``party`` sees it: every account an involved party wrote, to involved
     parties; to a mediator, those shown to it; and only the tracks it sees evidence of."""
     involved = party in incident.parties
