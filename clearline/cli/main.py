@@ -188,6 +188,11 @@ _group(
         "narrative": incidents.incident_narrative,
         "share": incidents.incident_share,
         "refer": incidents.incident_refer,
+        "ask": incidents.incident_ask,
+        "answer": incidents.incident_answer,
+        "finding": incidents.incident_finding,
+        "position": incidents.incident_position,
+        "comment": incidents.incident_comment,
         "dossier": incidents.incident_dossier,
     },
 )

@@ -43,6 +43,7 @@ from clearline.demo.steps import (
 )
 from clearline.model.errors import invalid, not_found
 from clearline.model.message import MessageType
+from clearline.model.round import AgendaRequest
 from clearline.model.user import User
 from clearline.services.deconfliction import notices, zones
 from clearline.services.deconfliction.engine import ConflictEngine
@@ -274,7 +275,8 @@ def _do_round(turn: _Turn, step: RoundStep) -> int:
     request = round_request(step, turn.player.start)
     number = rounds.open_round(turn.connection, user, agreement_id, request, turn.now).number
     for title in step.agenda:
-        rounds.add_item(turn.connection, user, agreement_id, number, title, turn.now)
+        item = AgendaRequest(title=title)
+        rounds.add_item(turn.connection, user, agreement_id, number, item, turn.now)
     return number
 
 

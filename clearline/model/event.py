@@ -134,9 +134,11 @@ class EventType(StrEnum):
     ``samples`` (time, lat, lon, alt_ft). Audience: the parties that saw the track, as they
     saw it: its reporter exact, the others snapped where it was coarse."""
     INCIDENT_CHANGED = "incident.changed"
-    """A state change, an account, a share or a referral. Payload: ``incident`` and
-    ``evidence`` as for filed, after the change, ``change`` (``state``, ``narrative``, ``share`` or
-    ``referral``), ``by`` (the party), and for a share ``items`` and ``with``. One event per
+    """A state change, an account, a share, a referral or a step of the joint review. Payload:
+    ``incident`` and ``evidence`` as for filed, after the change, ``change`` (``state``,
+    ``narrative``, ``share``, ``referral``, ``question``, ``answer``, ``finding``, ``position``
+    or ``comment``), ``by`` (the party), for a share ``items``, ``with``, ``narrative`` and
+    ``questions``, and the number of the question, finding or comment it is about. One event per
     party of the case's audience (the mediator too, once referred)."""
 
 

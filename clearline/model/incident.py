@@ -28,7 +28,7 @@ NEXT_STATES: dict[IncidentState, frozenset[IncidentState]] = {
     IncidentState.CLOSED: frozenset(),
 }
 """The order a case moves in; a disputed case may go back to review before it closes. It moves
-to findings agreed once every involved party has asked for it since the review began."""
+to findings agreed once every involved party agrees every finding proposed."""
 
 
 class IncidentSeverity(StrEnum):
@@ -96,14 +96,77 @@ class NarrativeRequest(BaseModel):
 
 
 class ShareRequest(BaseModel):
-    """Show evidence the party owns (by its ledger event's sequence number), or its account,
-    to another party or the mediator."""
+    """Show evidence the party owns (by its ledger event's sequence number), its account, or
+    its own words in questions (by number: the question it asked, or its answers), to another
+    party or the mediator."""
 
     model_config = ConfigDict(extra="forbid")
 
     to: PartyCode = Field(alias="with")
     items: list[RecordId] = Field(default_factory=list, max_length=10_000)
     narrative: bool = False
+    questions: list[RecordId] = Field(default_factory=list, max_length=1_000)
+
+
+class Factor(StrEnum):
+    """What contributed to an incident: the taxonomy a finding names one of."""
+
+    LATE_OR_WRONG_NOTIFICATION = "late_or_wrong_notification"
+    NO_ACKNOWLEDGEMENT = "no_acknowledgement"
+    MISIDENTIFICATION = "misidentification"
+    PROTOCOL_GAP = "protocol_gap"
+    EQUIPMENT = "equipment"
+    OTHER = "other"
+
+
+class Position(StrEnum):
+    AGREE = "agree"
+    DISPUTE = "dispute"
+
+
+class QuestionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Text = Field(min_length=1, max_length=MAX_NOTE)
+    to: PartyCode | None = Field(
+        default=None, description="The party asked; absent: every other involved party."
+    )
+
+
+class AnswerRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Text = Field(min_length=1, max_length=MAX_NARRATIVE)
+
+
+class RecommendationRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Text = Field(min_length=1, max_length=MAX_NOTE)
+    proposal: RecordId | None = Field(
+        default=None, description="The protocol amendment it asks for, by proposal number."
+    )
+
+
+class FindingRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    factor: Factor
+    text: Text = Field(min_length=1, max_length=MAX_NOTE)
+    recommendation: RecommendationRequest | None = None
+
+
+class PositionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    position: Position
+    note: Text | None = Field(default=None, max_length=MAX_NOTE)
+
+
+class CommentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Text = Field(min_length=1, max_length=MAX_NARRATIVE)
 
 
 class ReferRequest(BaseModel):
@@ -113,8 +176,7 @@ class ReferRequest(BaseModel):
 
 
 class Change(BaseModel):
-    """A step a party took: the state it moved the case to, or (findings agreed, before every
-    party has) the agreement it gave."""
+    """A step a party took: the state it moved the case to."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -122,18 +184,6 @@ class Change(BaseModel):
     by: PartyCode | None = Field(description="None for the line (filed).")
     at: datetime
     note: str | None = None
-
-
-def agreed(history: Sequence[Change]) -> set[str]:
-    """Parties that agreed the findings since the review last began: when every involved
-    party is among them, the case moves to findings agreed."""
-    found: set[str] = set()
-    for step in history:
-        if step.state is IncidentState.UNDER_REVIEW:
-            found = set()
-        elif step.state is IncidentState.FINDINGS_AGREED and step.by:
-            found.add(step.by)
-    return found
 
 
 class Narrative(BaseModel):
@@ -157,6 +207,79 @@ class Referral(BaseModel):
     to: tuple[PartyCode, ...]
 
 
+class Answer(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    by: PartyCode
+    at: datetime
+    text: str
+    shared_with: tuple[PartyCode, ...] = ()
+
+
+class Question(BaseModel):
+    """A question one involved party put to another in the review, with the answers given.
+    Each party's words are its own: the mediator reads those their author showed it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int
+    by: PartyCode
+    at: datetime
+    to: PartyCode | None
+    text: str | None = Field(description="None where its author has not shown it to the reader.")
+    shared_with: tuple[PartyCode, ...] = ()
+    answers: tuple[Answer, ...] = ()
+
+
+class Recommendation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    proposal: int | None = None
+
+
+class Stance(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    position: Position
+    at: datetime
+    note: str | None = None
+
+
+class Finding(BaseModel):
+    """A contributing factor one party proposed, and where each involved party stands on it:
+    its proposer agrees by proposing it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int
+    by: PartyCode
+    at: datetime
+    factor: Factor
+    text: str
+    recommendation: Recommendation | None = None
+    positions: dict[PartyCode, Stance]
+
+    def holdouts(self, parties: Sequence[str]) -> list[str]:
+        """The parties that have not agreed it: disputed, or not yet said."""
+        return [
+            party
+            for party in parties
+            if party not in self.positions or self.positions[party].position != Position.AGREE
+        ]
+
+
+class Comment(BaseModel):
+    """The mediator's word on a case referred to it, read by every party of the case."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int
+    by: PartyCode
+    at: datetime
+    text: str
+
+
 class Incident(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -177,6 +300,9 @@ class Incident(BaseModel):
     narratives: dict[PartyCode, Narrative]
     history: tuple[Change, ...]
     referral: Referral | None
+    questions: tuple[Question, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    comments: tuple[Comment, ...] = ()
 
 
 class EvidenceItem(BaseModel):

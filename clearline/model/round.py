@@ -9,7 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from clearline.model.agreement import PartyCode
-from clearline.model.fields import Text
+from clearline.model.fields import RecordId, Text
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 """Minutes' attachments are documents (a signed record of decisions, a map), not archives."""
@@ -28,6 +28,7 @@ class AgendaItem(BaseModel):
     added_by: PartyCode
     minutes: str | None = Field(default=None, description="What was said and agreed on it.")
     minutes_by: PartyCode | None = None
+    incident: int | None = Field(default=None, description="The incident it takes up, if one.")
 
 
 class Attachment(BaseModel):
@@ -80,6 +81,10 @@ class AgendaRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1, max_length=500)
+    incident: RecordId | None = Field(
+        default=None,
+        description="An incident to take up: one every party of the agreement is involved in.",
+    )
 
 
 class MinutesRequest(BaseModel):

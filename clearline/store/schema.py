@@ -191,8 +191,12 @@ incidents = sa.Table(
     sa.Column("narratives", sa.JSON, nullable=False),
     sa.Column("history", sa.JSON, nullable=False),
     sa.Column("referral", sa.JSON, nullable=True),
+    sa.Column("questions", sa.JSON, nullable=False),
+    sa.Column("findings", sa.JSON, nullable=False),
+    sa.Column("comments", sa.JSON, nullable=False),
 )
-"""A case; its accounts and the steps it went through are small, kept with it."""
+"""A case; its accounts, questions, findings and the steps it went through are small, kept
+with it."""
 
 incident_evidence = sa.Table(
     "incident_evidence",
@@ -203,6 +207,7 @@ incident_evidence = sa.Table(
     sa.Column("shared_with", sa.JSON, nullable=False),
 )
 """The events the line gathered for a case, and whom each owner showed its own to since."""
+
 
 users = sa.Table(
     "users",

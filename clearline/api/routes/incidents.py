@@ -10,15 +10,20 @@ from clearline.api.auth import CurrentRuntime, CurrentUser
 from clearline.api.params import RecordId
 from clearline.api.schemas import as_json
 from clearline.model.incident import (
+    AnswerRequest,
     CaseView,
+    CommentRequest,
+    FindingRequest,
     Incident,
     IncidentRequest,
     NarrativeRequest,
+    PositionRequest,
+    QuestionRequest,
     ReferRequest,
     ShareRequest,
     StateRequest,
 )
-from clearline.services.incidents import incidents
+from clearline.services.incidents import incidents, review
 from clearline.services.incidents.dossier import dossier as make_dossier
 from clearline.services.record import signing
 
@@ -58,7 +63,8 @@ async def move(
     incident_id: RecordId, request: StateRequest, user: CurrentUser, rt: CurrentRuntime
 ) -> CaseView:
     """The next step: `acknowledged` (the other party), `under_review`, `findings_agreed`
-    (once every involved party has said so), `disputed`, `closed`."""
+    (once every involved party agrees every finding), `disputed`, `closed` (a disputed case
+    once every party has written its account)."""
     now = rt.clock.now()
     return await rt.write(
         lambda c: incidents.move(c, user, incident_id, request.state, request.note, now)
@@ -78,8 +84,9 @@ async def narrate(
 async def share(
     incident_id: RecordId, request: ShareRequest, user: CurrentUser, rt: CurrentRuntime
 ) -> CaseView:
-    """Show evidence your party owns (`items`: their `seq`), or its account (`narrative`),
-    to another involved party or the mediator (`with`)."""
+    """Show evidence your party owns (`items`: their `seq`), its account (`narrative`), or
+    its words in questions (`questions`: their numbers) to another involved party or the
+    mediator (`with`)."""
     now = rt.clock.now()
     return await rt.write(lambda c: incidents.share(c, user, incident_id, request, now))
 
@@ -92,6 +99,69 @@ async def refer(
     each party shows it, nothing else."""
     now = rt.clock.now()
     return await rt.write(lambda c: incidents.refer(c, user, incident_id, request.note, now))
+
+
+@router.post("/{incident_id}/questions", status_code=201, response_model=CaseView)
+async def ask(
+    incident_id: RecordId, request: QuestionRequest, user: CurrentUser, rt: CurrentRuntime
+) -> Response:
+    """Ask the other involved parties (or one, `to`) a question about the case."""
+    now = rt.clock.now()
+    asked = await rt.write(lambda c: review.ask(c, user, incident_id, request, now))
+    return as_json(asked, 201)
+
+
+@router.post("/{incident_id}/questions/{number}/answers", status_code=201, response_model=CaseView)
+async def answer(
+    incident_id: RecordId,
+    number: RecordId,
+    request: AnswerRequest,
+    user: CurrentUser,
+    rt: CurrentRuntime,
+) -> Response:
+    """Answer a question put to your party."""
+    now = rt.clock.now()
+    answered = await rt.write(
+        lambda c: review.answer(c, user, incident_id, number, request.text, now)
+    )
+    return as_json(answered, 201)
+
+
+@router.post("/{incident_id}/findings", status_code=201, response_model=CaseView)
+async def propose(
+    incident_id: RecordId, request: FindingRequest, user: CurrentUser, rt: CurrentRuntime
+) -> Response:
+    """Propose a finding under joint review: a contributing `factor` (late_or_wrong_notification,
+    no_acknowledgement, misidentification, protocol_gap, equipment, other), what was found,
+    and a `recommendation`, which may name the `proposal` of a protocol amendment."""
+    now = rt.clock.now()
+    proposed = await rt.write(lambda c: review.propose(c, user, incident_id, request, now))
+    return as_json(proposed, 201)
+
+
+@router.put("/{incident_id}/findings/{number}/position", response_model=CaseView)
+async def take_position(
+    incident_id: RecordId,
+    number: RecordId,
+    request: PositionRequest,
+    user: CurrentUser,
+    rt: CurrentRuntime,
+) -> CaseView:
+    """Agree or dispute a finding, with a note; said again, it replaces your last position."""
+    now = rt.clock.now()
+    return await rt.write(
+        lambda c: review.take_position(c, user, incident_id, number, request, now)
+    )
+
+
+@router.post("/{incident_id}/comments", status_code=201, response_model=CaseView)
+async def comment(
+    incident_id: RecordId, request: CommentRequest, user: CurrentUser, rt: CurrentRuntime
+) -> Response:
+    """The mediator's comment on a case referred to it; every party of the case reads it."""
+    now = rt.clock.now()
+    said = await rt.write(lambda c: review.comment(c, user, incident_id, request.text, now))
+    return as_json(said, 201)
 
 
 @router.get("/{incident_id}/dossier")

@@ -68,11 +68,10 @@ async def add_item(
     user: CurrentUser,
     rt: CurrentRuntime,
 ) -> Response:
-    """Add an agenda item (liaison officers and the mediator)."""
+    """Add an agenda item (liaison officers and the mediator), which may take up an
+    `incident` every party is involved in."""
     now = rt.clock.now()
-    found = await rt.write(
-        lambda c: rounds.add_item(c, user, agreement_id, number, request.title, now)
-    )
+    found = await rt.write(lambda c: rounds.add_item(c, user, agreement_id, number, request, now))
     return as_json(found, 201)
 
 

@@ -5,8 +5,11 @@ settled by the record and not by memory.
 A party involved files a case (``file``), from scratch or from an incident report; the line
 gathers its evidence and computes its facts. The parties move it through review in order
 (``move``), each writes its own account (``narrative``), shows its own record to the mediator
-or another party (``share``), and may put the case before the mediator (``refer``). Every
-member reads it as its party may see it (``list``, ``show``).
+or another party (``share``), and may put the case before the mediator (``refer``). In the
+joint review they put questions to each other (``ask``, ``answer``), propose findings from the
+taxonomy and agree or dispute each (``finding``, ``position``); the mediator comments on a case
+referred to it (``comment``). Every member reads it as its party may see it (``list``,
+``show``).
 
 ``dossier`` takes the case away whole, each item with its ledger entry and inclusion proof
 under a signed head: ``clearline verify case.zip --key KEY`` checks it offline, with nothing
@@ -26,7 +29,7 @@ from rich.table import Table
 from clearline.cli.client import DEFAULT_URL, fail, request, request_bytes, without_none
 from clearline.cli.options import InAgreement, Token, Url
 from clearline.cli.printable import printable, row, show
-from clearline.model.incident import Change, IncidentSeverity, agreed
+from clearline.model.incident import Factor, IncidentSeverity, Position
 from clearline.model.message import IncidentKind, IncidentState
 
 Id = Annotated[int, typer.Argument(help="The incident's id.")]
@@ -171,6 +174,7 @@ def incident_show(
             f"{printable(referral['note'])}"
         )
     _show_narratives(incident["narratives"])
+    _show_findings(incident["findings"])
     _show_facts(found["facts"])
     _show_timeline(found["timeline"])
 
@@ -183,8 +187,9 @@ def incident_move(
     url: Url = DEFAULT_URL,
 ) -> None:
     """Take the next step of incident ID's review, in order: the other party acknowledges it,
-    either starts the review, and findings are agreed once every party involved has said so;
-    a disputed case may go back to review before it closes.
+    either starts the review, and findings are agreed once every party involved agrees every
+    finding; a disputed case may go back to review, and closes once every party has written
+    its account.
 
     Example: clearline incident move 1 disputed --note "The notice was on time by our clock"
     """
@@ -192,10 +197,6 @@ def incident_move(
     found = request("POST", url, token, f"{INCIDENTS}/{incident_id}/state", json=payload)
     incident = found["incident"]
     typer.echo(f"incident {incident_id}: {incident['state']}")
-    if state is IncidentState.FINDINGS_AGREED and incident["state"] != state:
-        done = agreed([Change.model_validate(step) for step in incident["history"]])
-        waiting = ", ".join(sorted(set(incident["parties"]) - done))
-        typer.echo(f"findings agreed by {', '.join(sorted(done))}; waiting for {waiting}")
 
 
 def incident_narrative(
@@ -226,18 +227,27 @@ def incident_share(
     narrative: Annotated[
         bool, typer.Option("--narrative", help="Your party's account too.")
     ] = False,
+    question: Annotated[
+        list[int] | None,
+        typer.Option("--question", help="A question you asked or answered, by number."),
+    ] = None,
     url: Url = DEFAULT_URL,
 ) -> None:
     """Show your party's own record of incident ID (evidence items, by their seq in ``show
-    --json``), or its account, to the mediator or another party: never anyone else's record.
+    --json``), its account, or its words in questions, to the mediator or another party:
+    never anyone else's record.
 
-    Example: clearline incident share 1 --with AZ --item 57 --narrative
+    Example: clearline incident share 1 --with AZ --item 57 --narrative --question 1
     """
-    payload = {"with": to, "items": item or [], "narrative": narrative}
+    payload = {"with": to, "items": item or [], "narrative": narrative, "questions": question or []}
     request("POST", url, token, f"{INCIDENTS}/{incident_id}/share", json=payload)
     shown = [f"item{'s' if len(item or []) > 1 else ''} {_numbers(item)}"] if item else []
     if narrative:
         shown.append("your account")
+    if question:
+        shown.append(
+            f"your words in question{'s' if len(question) > 1 else ''} {_numbers(question)}"
+        )
     typer.echo(f"incident {incident_id}: {' and '.join(shown)} shown to {to}")
 
 
@@ -257,6 +267,112 @@ def incident_refer(
     mediators = ", ".join(found["incident"]["referral"]["to"])
     typer.echo(f"incident {incident_id}: referred to {mediators}")
     typer.echo(f"show it your record: clearline incident share {incident_id} --with {mediators}")
+
+
+def incident_ask(
+    incident_id: Id,
+    text: Annotated[str, typer.Argument(help="The question.")],
+    token: Token,
+    to: Annotated[
+        str | None, typer.Option("--to", help="The party asked; absent: every other one.")
+    ] = None,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Ask the other parties of incident ID (or one, ``--to``) a question in the review.
+
+    Example: clearline incident ask 1 "Why was the notice filed 60 s ahead?" --to IL
+    """
+    payload = without_none({"text": text, "to": to})
+    found = request("POST", url, token, f"{INCIDENTS}/{incident_id}/questions", json=payload)
+    typer.echo(
+        f"incident {incident_id}: question {found['incident']['questions'][-1]['number']} asked"
+    )
+
+
+def incident_answer(
+    incident_id: Id,
+    number: Annotated[int, typer.Argument(help="The question's number.")],
+    text: Annotated[str, typer.Argument(help="Your party's answer.")],
+    token: Token,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Answer question NUMBER of incident ID, put to your party.
+
+    Example: clearline incident answer 1 1 "Our cell filed it late."
+    """
+    path = f"{INCIDENTS}/{incident_id}/questions/{number}/answers"
+    request("POST", url, token, path, json={"text": text})
+    typer.echo(f"incident {incident_id}: question {number} answered")
+
+
+def incident_finding(
+    incident_id: Id,
+    factor: Annotated[Factor, typer.Argument(help="The contributing factor.")],
+    text: Annotated[str, typer.Argument(help="What was found.")],
+    token: Token,
+    recommend: Annotated[
+        str | None, typer.Option("--recommend", help="What the parties should do about it.")
+    ] = None,
+    proposal: Annotated[
+        int | None, typer.Option("--proposal", help="The amendment it asks for, by number.")
+    ] = None,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Propose a finding under joint review of incident ID; your party agrees with it by
+    proposing it, each other party agrees or disputes it (``position``).
+
+    Example: clearline incident finding 1 late_or_wrong_notification "60 s ahead" --recommend
+    "Check lead times on filing" --proposal 3
+    """
+    if proposal is not None and recommend is None:
+        fail("recommend: --proposal goes with a --recommend text")
+    payload: dict[str, Any] = {"factor": factor, "text": text}
+    if recommend is not None:
+        payload["recommendation"] = without_none({"text": recommend, "proposal": proposal})
+    found = request("POST", url, token, f"{INCIDENTS}/{incident_id}/findings", json=payload)
+    typer.echo(
+        f"incident {incident_id}: finding {found['incident']['findings'][-1]['number']} proposed"
+    )
+
+
+def incident_position(
+    incident_id: Id,
+    number: Annotated[int, typer.Argument(help="The finding's number.")],
+    position: Annotated[Position, typer.Argument(help="agree or dispute.")],
+    token: Token,
+    note: Annotated[str | None, typer.Option("--note", help="Why; every party reads it.")] = None,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Agree or dispute finding NUMBER of incident ID; said again, it replaces the last.
+
+    Example: clearline incident position 1 2 dispute --note "It was identified correctly"
+    """
+    path = f"{INCIDENTS}/{incident_id}/findings/{number}/position"
+    found = request(
+        "PUT", url, token, path, json=without_none({"position": position, "note": note})
+    )
+    finding = found["incident"]["findings"][number - 1]
+    holdouts = [
+        p
+        for p in found["incident"]["parties"]
+        if finding["positions"].get(p, {}).get("position") != Position.AGREE
+    ]
+    waiting = f"; not agreed by {', '.join(holdouts)}" if holdouts else "; agreed by every party"
+    typer.echo(f"incident {incident_id}: finding {number}: you {position}{waiting}")
+
+
+def incident_comment(
+    incident_id: Id,
+    text: Annotated[str, typer.Argument(help="The comment; every party of the case reads it.")],
+    token: Token,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """The mediator's comment on incident ID, referred to it.
+
+    Example: clearline incident comment 1 "Both notices were late by the protocol."
+    """
+    request("POST", url, token, f"{INCIDENTS}/{incident_id}/comments", json={"text": text})
+    typer.echo(f"incident {incident_id}: comment recorded")
 
 
 def incident_dossier(
@@ -328,6 +444,20 @@ def _show_narratives(narratives: dict[str, dict[str, Any]]) -> None:
         typer.echo(f"  {party} ({_time(narrative['at'])}{also}):")
         for line in narrative["text"].splitlines():
             typer.echo(f"    {printable(line)}")
+
+
+def _show_findings(findings: list[dict[str, Any]]) -> None:
+    for finding in findings:
+        stances = ", ".join(f"{p} {s['position']}" for p, s in sorted(finding["positions"].items()))
+        typer.echo(
+            f"finding {finding['number']} ({finding['factor']}, by {finding['by']}; {stances}): "
+            f"{printable(finding['text'])}"
+        )
+        if finding["recommendation"]:
+            recommendation = finding["recommendation"]
+            amendment = recommendation["proposal"]
+            names = f" (proposal {amendment})" if amendment else ""
+            typer.echo(f"  recommended{names}: {printable(recommendation['text'])}")
 
 
 def _show_facts(facts: list[dict[str, Any]]) -> None:

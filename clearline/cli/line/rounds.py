@@ -123,15 +123,20 @@ def round_agenda(
     number: Number,
     title: Annotated[str, typer.Argument(help="The item, as the parties will read it.")],
     token: Token,
+    incident: Annotated[
+        int | None,
+        typer.Option("--incident", help="An incident it takes up, every party involved in it."),
+    ] = None,
     agreement: InAgreement = None,
     url: Url = DEFAULT_URL,
 ) -> None:
     """Add an item to the agenda of open round N (liaison officers and the mediator).
 
-    Example: clearline round agenda 1 "Notice before strikes near declared positions"
+    Example: clearline round agenda 1 "The Il-20 off Latakia" --incident 1
     """
     path = f"{_round(agreement_id_of(url, token, agreement), number)}/agenda"
-    item = request("POST", url, token, path, json={"title": title})["agenda"][-1]
+    payload = without_none({"title": title, "incident": incident})
+    item = request("POST", url, token, path, json=payload)["agenda"][-1]
     typer.echo(f"round {number}: agenda item {item['number']}: {printable(item['title'])}")
     typer.echo(f'its minutes: clearline round minutes {number} {item["number"]} --text "..."')
 
@@ -336,7 +341,10 @@ def _show_agenda(agenda: list[dict[str, Any]]) -> None:
     escaped on its own so that only its newlines are kept."""
     typer.echo("agenda:" if agenda else "agenda: none yet")
     for item in agenda:
-        typer.echo(f"  {item['number']}. {printable(item['title'])} (added by {item['added_by']})")
+        case = f", incident {item['incident']}" if item["incident"] else ""
+        typer.echo(
+            f"  {item['number']}. {printable(item['title'])} (added by {item['added_by']}{case})"
+        )
         if item["minutes"] is None:
             typer.echo("     no minutes yet")
             continue

@@ -27,7 +27,6 @@ from clearline.model.incident import (
     Place,
     Referral,
     ShareRequest,
-    agreed,
 )
 from clearline.model.message import IncidentKind, IncidentStep, MessageType, Point, Precedence
 from clearline.model.protocol import Protocol
@@ -105,7 +104,7 @@ def cases(connection: Connection, user: User) -> list[Incident]:
 
 def case(connection: Connection, user: User, incident_id: int) -> CaseView:
     """The case as the user's party sees it: 404 to anyone else, as if there were none."""
-    incident = _visible(connection, user, incident_id)
+    incident = visible_case(connection, user, incident_id)
     items = incident_store.evidence(connection, incident_id)
     shown = visibility.evidence_for(incident, items, user.party)
     seen = visibility.view(incident, user.party, items)
@@ -126,23 +125,21 @@ def move(
     now: datetime,
 ) -> CaseView:
     """The next step of the review, by an involved party, in order. The other party
-    acknowledges; findings are agreed once every involved party has said so."""
+    acknowledges; findings are agreed once every involved party agrees every finding; a
+    disputed case closes once every party has recorded its account."""
     incident = _involved_writer(connection, user, incident_id)
     if state not in NEXT_STATES[incident.state]:
         following = ", ".join(sorted(NEXT_STATES[incident.state])) or "nothing: it is closed"
         raise conflict("state", f"incident {incident_id} is {incident.state}; next: {following}")
     if state is IncidentState.ACKNOWLEDGED and user.party == incident.filed_by:
         raise forbidden("state", "the other party acknowledges an incident, not its filer")
-    step = Change(state=state, by=user.party, at=now, note=note)
-    history = (*incident.history, step)
-    reached = state
     if state is IncidentState.FINDINGS_AGREED:
-        if user.party in agreed(incident.history):
-            raise conflict("state", f"{user.party} has agreed the findings already")
-        if agreed(incident.history) | {user.party} != set(incident.parties):
-            reached = incident.state
-    moved = incident.model_copy(update={"state": reached, "history": history})
-    _changed(connection, moved, "state", user.party, now, note=note)
+        _check_agreed(incident)
+    if state is IncidentState.CLOSED and incident.state is IncidentState.DISPUTED:
+        _check_positions_recorded(incident)
+    step = Change(state=state, by=user.party, at=now, note=note)
+    moved = incident.model_copy(update={"state": state, "history": (*incident.history, step)})
+    record_change(connection, moved, "state", user.party, now, note=note)
     return case(connection, user, incident_id)
 
 
@@ -150,12 +147,12 @@ def narrate(
     connection: Connection, user: User, incident_id: int, text: str, now: datetime
 ) -> CaseView:
     """The party's own account, written again: replaced, the earlier one kept on the ledger."""
-    incident = _open(connection, user, incident_id)
+    incident = open_case(connection, user, incident_id)
     before = incident.narratives.get(user.party)
     shared = before.shared_with if before else ()
     narrative = Narrative(text=text, at=now, shared_with=shared)
     narratives = {**incident.narratives, user.party: narrative}
-    _changed(
+    record_change(
         connection,
         incident.model_copy(update={"narratives": narratives}),
         "narrative",
@@ -184,14 +181,19 @@ def share(
             raise forbidden(
                 f"items.{n}", f"item {seq} is {item.owner or 'the line'}'s to share, not yours"
             )
-    if not request.items and not request.narrative:
-        raise invalid("items", "name the items to share, or share the narrative")
+    if not request.items and not request.narrative and not request.questions:
+        raise invalid("items", "name the items or questions to share, or share the narrative")
     incident_store.share(connection, incident_id, request.items, target)
-    changed = incident
+    changed = _share_questions(incident, user.party, request.questions, target)
     if request.narrative:
-        changed = _share_narrative(incident, user.party, target)
-    extra = {"items": sorted(request.items), "with": target, "narrative": request.narrative}
-    _changed(connection, changed, "share", user.party, now, extra=extra)
+        changed = _share_narrative(changed, user.party, target)
+    extra = {
+        "items": sorted(request.items),
+        "with": target,
+        "narrative": request.narrative,
+        "questions": sorted(request.questions),
+    }
+    record_change(connection, changed, "share", user.party, now, extra=extra)
     return case(connection, user, incident_id)
 
 
@@ -208,8 +210,45 @@ def refer(
         raise invalid("incident", f"{agreement.id} has no mediator to refer it to")
     referral = Referral(by=user.party, at=now, note=note, to=tuple(agreement.mediators()))
     referred = incident.model_copy(update={"referral": referral})
-    _changed(connection, referred, "referral", user.party, now, note=note)
+    record_change(connection, referred, "referral", user.party, now, note=note)
     return case(connection, user, incident_id)
+
+
+def _share_questions(incident: Incident, party: str, numbers: list[int], target: str) -> Incident:
+    """The party's own words in the questions named: the question it asked, or its answers."""
+    if numbers and target in incident.parties:
+        raise invalid("questions", "the involved parties read every question already")
+    questions = {q.number: q for q in incident.questions}
+    for n, number in enumerate(numbers):
+        question = questions.get(number)
+        if question is None:
+            raise not_found(f"questions.{n}", f"incident {incident.id} has no question {number}")
+        if question.by != party and all(a.by != party for a in question.answers):
+            raise forbidden(f"questions.{n}", f"{party} neither asked nor answered {number}")
+        questions[number] = visibility.show_question(question, party, target)
+    return incident.model_copy(update={"questions": tuple(questions.values())})
+
+
+def _check_agreed(incident: Incident) -> None:
+    if not incident.findings:
+        raise conflict("state", f"incident {incident.id} has no finding to agree yet")
+    for finding in incident.findings:
+        holdouts = finding.holdouts(incident.parties)
+        if holdouts:
+            raise conflict(
+                "state", f"finding {finding.number} is not agreed by {', '.join(holdouts)}"
+            )
+
+
+def _check_positions_recorded(incident: Incident) -> None:
+    """Closed disputed, both positions stay on the record: each party's account."""
+    silent = [p for p in incident.parties if p not in incident.narratives]
+    if silent:
+        raise conflict(
+            "state",
+            f"a disputed case closes with every party's account: {', '.join(silent)} "
+            "has written none",
+        )
 
 
 def _share_narrative(incident: Incident, party: str, target: str) -> Incident:
@@ -224,7 +263,7 @@ def _share_narrative(incident: Incident, party: str, target: str) -> Incident:
     return incident.model_copy(update={"narratives": {**incident.narratives, party: shown}})
 
 
-def _changed(
+def record_change(
     connection: Connection,
     incident: Incident,
     change: str,
@@ -233,6 +272,8 @@ def _changed(
     note: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> None:
+    """Store the case as changed and tell its audience; a step of the review (a state, a
+    referral) also goes on the lines, where the duty officers read it."""
     incident_store.update(connection, incident)
     _tell(
         connection,
@@ -383,7 +424,7 @@ def _writer(user: User) -> None:
         )
 
 
-def _visible(connection: Connection, user: User, incident_id: int) -> Incident:
+def visible_case(connection: Connection, user: User, incident_id: int) -> Incident:
     incident = incident_store.get(connection, incident_id)
     if incident is None or not visibility.sees_case(incident, user.party):
         raise not_found("id", f"no incident {incident_id} of yours")
@@ -391,14 +432,14 @@ def _visible(connection: Connection, user: User, incident_id: int) -> Incident:
 
 
 def _involved_writer(connection: Connection, user: User, incident_id: int) -> Incident:
-    incident = _visible(connection, user, incident_id)
+    incident = visible_case(connection, user, incident_id)
     if user.party not in incident.parties:
         raise forbidden("party", f"{user.party} is not involved in incident {incident_id}")
     _writer(user)
     return incident
 
 
-def _open(connection: Connection, user: User, incident_id: int) -> Incident:
+def open_case(connection: Connection, user: User, incident_id: int) -> Incident:
     incident = _involved_writer(connection, user, incident_id)
     if incident.state is IncidentState.CLOSED:
         raise conflict("incident", f"incident {incident_id} is closed")

@@ -38,7 +38,38 @@ def timeline(incident: Incident, items: list[EvidenceItem]) -> list[TimelineEntr
         )
         for change in incident.history
     ]
+    entries += _review(incident)
     return sorted(entries, key=lambda e: (e.time, e.seq or 0))
+
+
+def _review(incident: Incident) -> list[TimelineEntry]:
+    """The review's own entries: questions and answers (as far as the reader was shown them),
+    findings and where each party stands, and the mediator's comments."""
+
+    def entry(at: datetime, type: str, by: str, text: str, note: str | None) -> TimelineEntry:
+        return TimelineEntry(time=at, seq=None, type=type, owner=by, text=text, note=note)
+
+    entries = []
+    for q in incident.questions:
+        asked = f"{q.by} asked question {q.number}" + (f" of {q.to}" if q.to else "")
+        entries.append(entry(q.at, "incident.question", q.by, asked, q.text))
+        entries += [
+            entry(a.at, "incident.answer", a.by, f"{a.by} answered question {q.number}", a.text)
+            for a in q.answers
+        ]
+    for f in incident.findings:
+        proposed = f"{f.by} proposed finding {f.number} ({f.factor})"
+        entries.append(entry(f.at, "incident.finding", f.by, proposed, f.text))
+        entries += [
+            entry(s.at, "incident.position", p, f"{p}: {s.position} finding {f.number}", s.note)
+            for p, s in f.positions.items()
+            if (p, s.at) != (f.by, f.at)
+        ]
+    entries += [
+        entry(c.at, "incident.comment", c.by, f"{c.by} commented", c.text)
+        for c in incident.comments
+    ]
+    return entries
 
 
 def _when(item: EvidenceItem) -> datetime:

@@ -4,12 +4,14 @@ A case is its involved parties' business, and the mediator's once it is referred
 evidence is seen by whoever saw the event when it happened (its ledger audience) and by whoever
 its owner has shown it to since; nothing else. So a blind notice or track stays with its owner
 until the owner shares it, and the mediator sees only what a party chose to show it: a referral
-opens the case to it, not the evidence.
+opens the case to it, not the evidence. In the review, each party's words in the questions are
+its own to show in the same way; the findings, where each party stands on them, and the
+mediator's comments are the case itself, read by its whole audience.
 """
 
 from __future__ import annotations
 
-from clearline.model.incident import EvidenceItem, Incident
+from clearline.model.incident import EvidenceItem, Incident, Question
 
 
 def audience(incident: Incident) -> list[str]:
@@ -48,4 +50,36 @@ def view(incident: Incident, party: str, items: list[EvidenceItem]) -> Incident:
         if item.type == "incident.evidence" and sees(incident, item, party)
     }
     tracks = tuple(t for t in incident.tracks if t in seen_tracks)
-    return incident.model_copy(update={"narratives": narratives, "tracks": tracks})
+    questions = incident.questions if involved else _questions_shown(incident.questions, party)
+    return incident.model_copy(
+        update={"narratives": narratives, "tracks": tracks, "questions": questions}
+    )
+
+
+def show_question(question: Question, author: str, party: str) -> Question:
+    """``author``'s words in the question (the question, or its answers) shown to ``party``."""
+
+    def shown(words: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted({*words, party}))
+
+    answers = tuple(
+        a.model_copy(update={"shared_with": shown(a.shared_with)}) if a.by == author else a
+        for a in question.answers
+    )
+    update: dict[str, object] = {"answers": answers}
+    if question.by == author:
+        update["shared_with"] = shown(question.shared_with)
+    return question.model_copy(update=update)
+
+
+def _questions_shown(questions: tuple[Question, ...], party: str) -> tuple[Question, ...]:
+    """To a reader outside the case's parties: the words shown to it, in the questions that
+    hold any."""
+    seen = []
+    for question in questions:
+        answers = tuple(a for a in question.answers if party in a.shared_with)
+        asked = party in question.shared_with
+        if asked or answers:
+            text = question.text if asked else None
+            seen.append(question.model_copy(update={"text": text, "answers": answers}))
+    return tuple(seen)

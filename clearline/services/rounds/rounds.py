@@ -21,16 +21,19 @@ from clearline.model.event import EventType
 from clearline.model.round import (
     ATTACHMENT_MAX_BYTES,
     AgendaItem,
+    AgendaRequest,
     Attachment,
     Round,
     RoundRequest,
     RoundState,
 )
 from clearline.model.user import Role, User
+from clearline.services.incidents import visibility as incident_visibility
 from clearline.services.protocol.proposals import open_proposal, tell
 from clearline.services.protocol.versions import member_of
 from clearline.services.rounds.figures import RoundFigures, report_figures
 from clearline.store import agreements as agreement_store
+from clearline.store import incidents as incident_store
 from clearline.store import rounds as round_store
 
 
@@ -66,10 +69,22 @@ def open_round(
 
 
 def add_item(
-    connection: Connection, user: User, agreement_id: str, number: int, title: str, now: datetime
+    connection: Connection,
+    user: User,
+    agreement_id: str,
+    number: int,
+    request: AgendaRequest,
+    now: datetime,
 ) -> Round:
     agreement, round = _writable(connection, user, agreement_id, number)
-    item = AgendaItem(number=len(round.agenda) + 1, title=title, added_by=user.party)
+    if request.incident is not None:
+        _check_incident(connection, user, agreement, request.incident)
+    item = AgendaItem(
+        number=len(round.agenda) + 1,
+        title=request.title,
+        added_by=user.party,
+        incident=request.incident,
+    )
     changed = round.model_copy(update={"agenda": (*round.agenda, item)})
     return _changed(connection, agreement, changed, "agenda", user, now)
 
@@ -229,6 +244,27 @@ def _as_mediator(connection: Connection, user: User, agreement_id: str) -> Agree
     if user.party not in agreement.mediators() or user.role is not Role.MEDIATOR:
         raise forbidden("role", f"the mediator of {agreement_id} opens and closes its rounds")
     return agreement
+
+
+def _check_incident(
+    connection: Connection, user: User, agreement: Agreement, incident_id: int
+) -> None:
+    """Every member of the agreement reads the round: an incident goes on its agenda only if
+    every party is in it, and only by one who sees it."""
+    incident = incident_store.get(connection, incident_id)
+    if (
+        incident is None
+        or incident.agreement_id != agreement.id
+        or not incident_visibility.sees_case(incident, user.party)
+    ):
+        raise not_found("incident", f"no incident {incident_id} of yours in {agreement.id}")
+    outside = sorted(set(agreement.parties()) - set(incident.parties))
+    if outside:
+        raise invalid(
+            "incident",
+            f"{', '.join(outside)} of {agreement.id} is not in incident {incident_id}: "
+            "the round would show it to them",
+        )
 
 
 def _writable(

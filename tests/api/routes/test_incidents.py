@@ -107,7 +107,7 @@ def test_the_parties_see_the_record_each_saw_and_its_tracks_as_each_saw_them(
     assert theirs["incident"]["narratives"]["TR"]["text"] == INCIDENT["narrative"]
 
 
-def test_the_other_party_acknowledges_then_both_review_and_agree(line: Line, il20: Il20) -> None:
+def test_the_other_party_acknowledges_then_both_review_and_agree_the_findings(line: Line, il20: Il20) -> None:
     number = filed(line)["incident"]["id"]
     refusal = moved(line, "TR", number, "acknowledged", 403)
     assert refusal["field"] == "state"
@@ -118,11 +118,19 @@ def test_the_other_party_acknowledges_then_both_review_and_agree(line: Line, il2
     )
     moved(line, "IL", number, "acknowledged")
     moved(line, "TR", number, "under_review")
-    first = moved(line, "IL", number, "findings_agreed")
-    assert first["incident"]["state"] == "under_review", "one party's agreement is not enough"
-    assert moved(line, "IL", number, "findings_agreed", 409)["field"] == "state"
-    both = moved(line, "TR", number, "findings_agreed")
-    assert both["incident"]["state"] == "findings_agreed"
+    assert "no finding" in moved(line, "IL", number, "findings_agreed", 409)["reason"]
+    finding = {"factor": "late_or_wrong_notification", "text": "The notice came 60 s ahead."}
+    assert line.post("TR", f"{INCIDENTS}/{number}/findings", LIAISON, json=finding).is_success
+    held = moved(line, "TR", number, "findings_agreed", 409)
+    assert held["reason"] == "finding 1 is not agreed by IL"
+    position = {"position": "agree"}
+    agreed = line.client.put(
+        f"{INCIDENTS}/{number}/findings/1/position",
+        json=position,
+        headers=line.headers("IL", LIAISON),
+    )
+    assert agreed.status_code == 200, agreed.text
+    assert moved(line, "IL", number, "findings_agreed")["incident"]["state"] == "findings_agreed"
     closed = moved(line, "TR", number, "closed")
     steps = [(c["state"], c["by"]) for c in closed["incident"]["history"]]
     assert steps == [
@@ -130,7 +138,6 @@ def test_the_other_party_acknowledges_then_both_review_and_agree(line: Line, il2
         ("acknowledged", "IL"),
         ("under_review", "TR"),
         ("findings_agreed", "IL"),
-        ("findings_agreed", "TR"),
         ("closed", "TR"),
     ]
     late = line.client.put(

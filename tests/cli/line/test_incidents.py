@@ -124,7 +124,22 @@ def case(line: Line, party: str, number: int) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    "command", ["file", "list", "show", "move", "narrative", "share", "refer", "dossier"]
+    "command",
+    [
+        "file",
+        "list",
+        "show",
+        "move",
+        "narrative",
+        "share",
+        "refer",
+        "ask",
+        "answer",
+        "finding",
+        "position",
+        "comment",
+        "dossier",
+    ],
 )
 def test_help_of_every_incident_command_shows_an_example(command: str) -> None:
     shown = " ".join(said(clearline(f"incident {command}", "--help")).split())
@@ -175,11 +190,8 @@ def test_the_review_moves_in_order_and_a_step_out_of_it_is_one_line(line: Played
         f"incident {number}: acknowledged"
     )
     said(run_as(line, "TR", f"incident move {number} under_review"))
-    first = said(run_as(line, "IL", f"incident move {number} findings_agreed"))
-    assert first.splitlines() == [
-        f"incident {number}: under_review",
-        "findings agreed by IL; waiting for TR",
-    ]
+    early = refused(run_as(line, "IL", f"incident move {number} findings_agreed"), "state")
+    assert early == f"error: state: incident {number} has no finding to agree yet"
     noted = run_as(line, "TR", f"incident move {number} disputed --note", "Not by our clock.")
     assert said(noted) == f"incident {number}: disputed"
     written = run_as(line, "IL", f"incident narrative {number}", "Our notice went out in time.")
@@ -188,6 +200,36 @@ def test_the_review_moves_in_order_and_a_step_out_of_it_is_one_line(line: Played
     assert "TR: disputed (Not by our clock.)" in shown
     assert "    Our notice went out in time." in shown.splitlines()
     refused(run_as(line, "IL", f"incident move {number} sideways"), "state")
+
+
+def test_the_joint_review_from_the_command_line(line: Played) -> None:
+    number = filed(line)
+    said(run_as(line, "IL", f"incident move {number} acknowledged"))
+    said(run_as(line, "TR", f"incident move {number} under_review"))
+    asked = run_as(line, "TR", f"incident ask {number}", "Why 60 s ahead?", "--to", "IL")
+    assert said(asked) == f"incident {number}: question 1 asked"
+    answered = run_as(line, "IL", f"incident answer {number} 1", "Our cell filed it late.")
+    assert said(answered) == f"incident {number}: question 1 answered"
+    finding = f"incident finding {number} late_or_wrong_notification"
+    proposed = run_as(line, "TR", finding, "60 s ahead", "--recommend", "Check lead times")
+    assert said(proposed) == f"incident {number}: finding 1 proposed"
+    disputed = run_as(line, "IL", f"incident position {number} 1 dispute --note", "On time.")
+    assert said(disputed) == f"incident {number}: finding 1: you dispute; not agreed by IL"
+    agreed = run_as(line, "IL", f"incident position {number} 1 agree")
+    assert said(agreed) == f"incident {number}: finding 1: you agree; agreed by every party"
+    shown = said(run_as(line, "TR", f"incident show {number}"))
+    assert "finding 1 (late_or_wrong_notification, by TR; IL agree, TR agree): 60 s ahead" in shown
+    assert "  recommended: Check lead times" in shown
+    said(run_as(line, "IL", f"incident move {number} findings_agreed"))
+    said(run_as(line, "TR", f"incident refer {number} --note", "For the record."))
+    commented = run_as(line, "AZ", f"incident comment {number}", "Noted.", role="mediator")
+    assert said(commented) == f"incident {number}: comment recorded"
+    bad = refused(run_as(line, "TR", f"incident finding {number} fate", "x"), "factor")
+    assert "fate" in bad
+    lonely = run_as(line, "TR", f"{finding}", "x", "--proposal", "1")
+    assert (
+        refused(lonely, "recommend") == "error: recommend: --proposal goes with a --recommend text"
+    )
 
 
 def test_share_and_refer_refusals_are_one_line_naming_the_field(line: Played) -> None:
