@@ -86,5 +86,12 @@ export const incidentCase = (id) => get(incidentPath(id));
 export const moveIncident = (id, state, note = null) =>
   post(`${incidentPath(id)}/state`, { state, note });
 export const referIncident = (id, note) => post(`${incidentPath(id)}/referral`, { note });
+export const ask = (id, text) => post(`${incidentPath(id)}/questions`, { text });
+export const answerQuestion = (id, number, text) =>
+  post(`${incidentPath(id)}/questions/${number}/answers`, { text });
+export const proposeFinding = (id, finding) => post(`${incidentPath(id)}/findings`, finding);
+export const takePosition = (id, number, position, note) =>
+  request("PUT", `${incidentPath(id)}/findings/${number}/position`, { body: { position, note } });
+export const commentOn = (id, text) => post(`${incidentPath(id)}/comments`, { text });
 /** The case as a zip of ledger entries and proofs: a plain link, like a round's report. */
 export const dossierUrl = (id) => `${incidentPath(id)}/dossier`;

@@ -6,11 +6,16 @@
 
 import {
   ApiError,
+  answerQuestion,
+  ask,
+  commentOn,
   dossierUrl,
   incidentCase,
   incidents,
   moveIncident,
+  proposeFinding,
   referIncident,
+  takePosition,
 } from "./api.js";
 import { t } from "./i18n.js";
 import { ltr, place, utc, when } from "./format.js";
@@ -35,6 +40,18 @@ const NEXT_STATES = {
   disputed: ["under_review", "closed"],
   closed: [],
 };
+/** The states in which findings are proposed and weighed, as `services.incidents.review`. */
+const REVIEWING = new Set(["under_review", "disputed"]);
+/** The contributing factors a finding names, as `model.incident.Factor`. */
+const FACTORS = [
+  "late_or_wrong_notification",
+  "no_acknowledgement",
+  "misidentification",
+  "protocol_gap",
+  "equipment",
+  "other",
+];
+const POSITIONS = ["agree", "dispute"];
 const TRACK_EVIDENCE = "incident.evidence";
 const SENT = new Set(["message.sent", "message.released"]);
 
@@ -68,14 +85,11 @@ function labelled(label, value, className) {
   return node;
 }
 
-/** Parties that agreed the findings since the review last began (as the line counts them). */
-function agreedBy(incident) {
-  let agreed = new Set();
-  for (const step of incident.history) {
-    if (step.state === "under_review") agreed = new Set();
-    else if (step.state === "findings_agreed" && step.by) agreed.add(step.by);
-  }
-  return agreed;
+/** Whether every party of the case agrees every finding, as the line requires to agree them. */
+function findingsAgreed(incident) {
+  const agrees = (finding, party) => finding.positions[party]?.position === "agree";
+  const findings = incident.findings ?? [];
+  return findings.length > 0 && findings.every((f) => incident.parties.every((p) => agrees(f, p)));
 }
 
 function placeText(where) {
@@ -390,10 +404,14 @@ export class Incidents {
     this.panel.dataset.id = incident.id;
     this.panel.dataset.state = incident.state;
     this.closer.textContent = t("ui.close");
+    const [tools, act] = this.actions(incident);
     this.body.replaceChildren(
       this.caseHeader(incident),
-      ...this.actions(incident),
+      tools,
       this.factsOf(view),
+      this.findingsOf(incident, act),
+      this.questionsOf(incident, act),
+      this.commentsOf(incident, act),
     );
     this.renderTimeline(view);
     this.replay.show(view);
@@ -413,10 +431,6 @@ export class Incidents {
     state.textContent = t(`incident_state.${incident.state}`);
     state.dataset.testid = "incident-state";
     badges.append(severityBadge(incident.severity), state);
-    const agreed = [...agreedBy(incident)];
-    if (incident.state === "under_review" && agreed.length) {
-      badges.append(element("span", "agreed", t("ui.agreed_by", { parties: agreed.join(", ") })));
-    }
     box.append(
       title,
       badges,
@@ -460,13 +474,13 @@ export class Incidents {
       error.textContent = text;
       error.hidden = false;
     };
-    const act = async (node, request) => {
+    /** Send a request, and forget the drafts it sent (the note and the referral by default). */
+    const act = async (node, request, drafts = ["note", "referral"]) => {
       node.disabled = true;
       try {
         this.view = await request();
         this.errors.delete(id);
-        this.drafts.delete(`${id}:note`);
-        this.drafts.delete(`${id}:referral`);
+        for (const draft of drafts) this.drafts.delete(`${id}:${draft}`);
         await this.load();
       } catch (problem) {
         fail(problem);
@@ -498,14 +512,14 @@ export class Incidents {
     dossier.dataset.testid = "dossier";
     links.append(dossier);
     tools.append(links, error);
-    return [tools];
+    return [tools, act];
   }
 
   nextSteps(incident) {
     const party = this.user.party;
     return NEXT_STATES[incident.state].filter((state) => {
       if (state === "acknowledged") return party !== incident.filed_by;
-      if (state === "findings_agreed") return !agreedBy(incident).has(party);
+      if (state === "findings_agreed") return findingsAgreed(incident);
       return true;
     });
   }
@@ -533,6 +547,205 @@ export class Incidents {
     });
     form.append(note, submit);
     return form;
+  }
+
+  /** A form of fields and one submit button, sending `send()` when the fields are filled. */
+  form(className, testId, fields, label, submitId, send) {
+    const form = element("form", className);
+    form.dataset.testid = testId;
+    const submit = element("button", null, label);
+    submit.type = "submit";
+    submit.dataset.testid = submitId;
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      send(submit);
+    });
+    form.append(...fields, submit);
+    return form;
+  }
+
+  /** The findings proposed, each party's position on each, and a form to propose one. */
+  findingsOf(incident, act) {
+    const id = incident.id;
+    const box = element("section", "incident-findings");
+    box.dataset.testid = "findings";
+    const weighs = this.mayWrite(incident) && REVIEWING.has(incident.state);
+    const list = element("ol", "findings");
+    for (const finding of incident.findings ?? []) {
+      list.append(this.findingOf(incident, finding, weighs, act));
+    }
+    if (!incident.findings?.length) list.append(element("li", "empty", t("ui.no_findings")));
+    box.append(element("h3", null, t("ui.findings")), list);
+    if (!weighs) return box;
+
+    const factor = element("select", "finding-factor");
+    factor.dataset.testid = "finding-factor";
+    factor.setAttribute("aria-label", t("ui.factor"));
+    for (const name of FACTORS) {
+      const option = element("option", null, t(`factor.${name}`));
+      option.value = name;
+      factor.append(option);
+    }
+    factor.value = this.drafts.get(`${id}:factor`) ?? FACTORS[0];
+    factor.addEventListener("change", () => this.drafts.set(`${id}:factor`, factor.value));
+    const text = this.draftField(`${id}:finding`, "finding-text", t("ui.finding_text"));
+    text.required = true;
+    const advice = t("ui.recommendation_optional");
+    const recommendation = this.draftField(
+      `${id}:recommendation`,
+      "finding-recommendation",
+      advice,
+    );
+    const send = (submit) => {
+      const advised = recommendation.value.trim();
+      const finding = {
+        factor: factor.value,
+        text: text.value.trim(),
+        recommendation: advised ? { text: advised } : null,
+      };
+      const drafts = ["factor", "finding", "recommendation"];
+      act(submit, () => proposeFinding(id, finding), drafts);
+    };
+    const fields = [factor, text, recommendation];
+    const label = t("ui.propose_finding");
+    box.append(this.form("incident-propose", "propose-form", fields, label, "propose", send));
+    return box;
+  }
+
+  findingOf(incident, finding, weighs, act) {
+    const id = incident.id;
+    const n = finding.number;
+    const row = element("li", `finding factor-${finding.factor}`);
+    Object.assign(row.dataset, { testid: `finding-${n}`, factor: finding.factor });
+    const head = element("p", "finding-head");
+    const proposed = t("ui.finding", { number: n, party: finding.by, time: when(finding.at) });
+    head.append(
+      element("strong", "factor", t(`factor.${finding.factor}`)),
+      " · ",
+      element("span", "by", proposed),
+    );
+    const text = element("p", "finding-text");
+    text.append(typed(finding.text, "text"));
+    row.append(head, text);
+    const advised = finding.recommendation;
+    if (advised) {
+      const said = element("span");
+      said.append(typed(advised.text, "text"));
+      if (advised.proposal !== null && advised.proposal !== undefined) {
+        const amendment = t("ui.amendment_proposal", { number: advised.proposal });
+        said.append(" ", element("span", "proposal", `(${amendment})`));
+      }
+      row.append(labelled(t("ui.recommendation"), said, "recommendation"));
+    }
+    const positions = element("ul", "positions");
+    for (const party of incident.parties) {
+      const stance = finding.positions[party];
+      const item = element("li", `position position-${stance?.position ?? "none"}`);
+      Object.assign(item.dataset, { testid: `finding-${n}-${party}`, party });
+      item.dataset.position = stance?.position ?? "";
+      item.append(element("strong", null, `${party}: `));
+      item.append(stance ? t(`position.${stance.position}`) : t("ui.no_position"));
+      if (stance?.note) item.append(" ", typed(stance.note, "note"));
+      positions.append(item);
+    }
+    row.append(positions);
+    if (!weighs) return row;
+
+    const mine = finding.positions[this.user.party]?.position;
+    const key = `position:${n}`;
+    const tools = element("div", "finding-tools");
+    const note = this.draftField(`${id}:${key}`, `finding-${n}-note`, t("ui.position_note"));
+    for (const position of POSITIONS) {
+      const request = () => takePosition(id, n, position, note.value.trim() || null);
+      const testId = `finding-${n}-${position}`;
+      const take = button(t(`ui.${position}`), () => act(take, request, [key]), testId);
+      take.setAttribute("aria-pressed", String(mine === position));
+      tools.append(take);
+    }
+    tools.append(note);
+    row.append(tools);
+    return row;
+  }
+
+  /** The questions between the parties with their answers, and the forms to ask and answer. */
+  questionsOf(incident, act) {
+    const id = incident.id;
+    const party = this.user.party;
+    const box = element("section", "incident-questions");
+    box.dataset.testid = "questions";
+    const writes = this.mayWrite(incident) && incident.state !== "closed";
+    const list = element("ol", "questions");
+    for (const question of incident.questions ?? []) {
+      const n = question.number;
+      const row = element("li", "question");
+      Object.assign(row.dataset, { testid: `question-${n}`, by: question.by });
+      const values = { number: n, party: question.by, to: question.to, time: when(question.at) };
+      const head = t(question.to ? "ui.question_to" : "ui.question_to_all", values);
+      const text = element("p", "question-text");
+      text.append(element("span", "label", `${head}: `));
+      if (question.text === null) {
+        text.append(element("span", "hidden-text", t("ui.question_not_shown")));
+      } else {
+        text.append(typed(question.text, "text"));
+      }
+      row.append(text);
+      const answers = element("ul", "answers");
+      question.answers.forEach((answer, k) => {
+        const item = element("li", "answer");
+        Object.assign(item.dataset, { testid: `question-${n}-answer-${k + 1}`, by: answer.by });
+        item.append(element("span", "label", `${answer.by} · ${when(answer.at)}: `));
+        item.append(typed(answer.text, "text"));
+        answers.append(item);
+      });
+      if (!question.answers.length) answers.append(element("li", "empty", t("ui.no_answer")));
+      row.append(answers);
+      const putToUs = question.by !== party && (question.to === null || question.to === party);
+      if (writes && putToUs) {
+        const key = `answer:${n}`;
+        const field = this.draftField(`${id}:${key}`, `answer-${n}-text`, t("ui.answer_text"));
+        field.required = true;
+        const request = () => answerQuestion(id, n, field.value.trim());
+        const send = (submit) => act(submit, request, [key]);
+        const form = [`answer-${n}-form`, [field], t("ui.answer"), `answer-${n}`, send];
+        row.append(this.form("incident-answer", ...form));
+      }
+      list.append(row);
+    }
+    if (!incident.questions?.length) list.append(element("li", "empty", t("ui.no_questions")));
+    box.append(element("h3", null, t("ui.questions")), list);
+    if (writes) {
+      const field = this.draftField(`${id}:question`, "question-text", t("ui.question_text"));
+      field.required = true;
+      const send = (submit) => act(submit, () => ask(id, field.value.trim()), ["question"]);
+      box.append(this.form("incident-ask", "ask-form", [field], t("ui.ask"), "ask", send));
+    }
+    return box;
+  }
+
+  /** The mediator's comments, and its form once the case is referred to it. */
+  commentsOf(incident, act) {
+    const id = incident.id;
+    const box = element("section", "incident-comments");
+    box.dataset.testid = "comments";
+    const list = element("ol", "comments");
+    for (const said of incident.comments ?? []) {
+      const row = element("li", "comment");
+      Object.assign(row.dataset, { testid: `comment-${said.number}`, by: said.by });
+      const label = element("span", "label", `${said.by} · ${when(said.at)}: `);
+      row.append(label, typed(said.text, "text"));
+      list.append(row);
+    }
+    if (!incident.comments?.length) list.append(element("li", "empty", t("ui.no_comments")));
+    box.append(element("h3", null, t("ui.comments")), list);
+    const referred = incident.referral?.to.includes(this.user.party);
+    if (this.user.role === "mediator" && referred && incident.state !== "closed") {
+      const field = this.draftField(`${id}:comment`, "comment-text", t("ui.comment_text"));
+      field.required = true;
+      const send = (submit) => act(submit, () => commentOn(id, field.value.trim()), ["comment"]);
+      const form = ["comment-form", [field], t("ui.comment"), "comment", send];
+      box.append(this.form("incident-comment", ...form));
+    }
+    return box;
   }
 
   factsOf(view) {

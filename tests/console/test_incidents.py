@@ -269,3 +269,71 @@ def test_none_of_israels_blind_jet_reaches_turkeys_page(line: tuple[Console, Il2
     assert blind_coordinates(turkey.content()) == []
     answer = turkey.request.get(f"{console.server.url}/v1/incidents/{incident_id}")
     assert answer.ok and blind_coordinates(answer.text()) == []
+
+
+def test_the_parties_agree_a_finding_and_answer_a_question(line: tuple[Console, Il20]) -> None:
+    console, case = line
+    incident_id = filed_by_turkey(console, case)["incident"]["id"]
+    path = f"/v1/incidents/{incident_id}"
+    done(console.api.post("IL", f"{path}/state", json={"state": "acknowledged"}))
+    done(console.api.post("TR", f"{path}/state", json={"state": "under_review"}))
+    turkey = console.sign_in("tr-duty-officer")
+    opened(turkey, incident_id)
+    expect(turkey.get_by_test_id("incident-case")).to_have_attribute("data-state", "under_review")
+    # No finding yet: nothing to agree.
+    expect(turkey.get_by_test_id("findings")).to_contain_text("Bulgu önerilmedi.")
+    expect(turkey.get_by_test_id("move-findings_agreed")).to_have_count(0)
+
+    # Turkey proposes a finding; proposing it, Turkey agrees it.
+    turkey.get_by_test_id("finding-factor").select_option("late_or_wrong_notification")
+    turkey.get_by_test_id("finding-text").fill("The notice reached TR <i>840 s</i> late.")
+    turkey.get_by_test_id("finding-recommendation").fill("Send notices 15 min ahead.")
+    turkey.get_by_test_id("propose").click()
+    finding = turkey.get_by_test_id("finding-1")
+    expect(finding).to_contain_text("Geç veya yanlış bildirim", timeout=WAIT_MS)
+    expect(finding).to_contain_text("The notice reached TR <i>840 s</i> late.")
+    expect(finding.locator("i")).to_have_count(0)
+    expect(finding).to_contain_text("Send notices 15 min ahead.")
+    expect(turkey.get_by_test_id("finding-1-TR")).to_have_attribute("data-position", "agree")
+    expect(turkey.get_by_test_id("finding-1-IL")).to_have_attribute("data-position", "")
+    expect(turkey.get_by_test_id("finding-text")).to_have_value("")
+    expect(turkey.get_by_test_id("move-findings_agreed")).to_have_count(0)
+
+    # Israel asks a question in its console; Turkey answers it in its own.
+    israel = console.sign_in("il-liaison-officer")
+    opened(israel, incident_id)
+    israel.get_by_test_id("question-text").fill("When did TR's radar first hold the Il-20?")
+    israel.get_by_test_id("ask").click()
+    asked = israel.get_by_test_id("question-1")
+    expect(asked).to_contain_text("When did TR's radar first hold the Il-20?", timeout=WAIT_MS)
+    expect(israel.get_by_test_id("answer-1-text")).to_have_count(0)  # not put to its asker
+    expect(turkey.get_by_test_id("question-1")).to_contain_text("Il-20", timeout=WAIT_MS)
+    turkey.get_by_test_id("answer-1-text").fill("At 15:29:40Z.")
+    turkey.get_by_test_id("answer-1").click()
+    answer = israel.get_by_test_id("question-1-answer-1")
+    expect(answer).to_contain_text("At 15:29:40Z.", timeout=WAIT_MS)
+    expect(answer).to_have_attribute("data-by", "TR")
+
+    # Israel agrees the finding: every party agrees every finding, so they may be agreed.
+    expect(israel.get_by_test_id("finding-1")).to_contain_text("הודעה מאוחרת או שגויה")
+    israel.get_by_test_id("finding-1-agree").click()
+    expect(israel.get_by_test_id("finding-1-IL")).to_have_attribute(
+        "data-position", "agree", timeout=WAIT_MS
+    )
+    expect(turkey.get_by_test_id("finding-1-IL")).to_have_attribute(
+        "data-position", "agree", timeout=WAIT_MS
+    )
+    turkey.get_by_test_id("move-findings_agreed").click()
+    expect(turkey.get_by_test_id("incident-case")).to_have_attribute(
+        "data-state", "findings_agreed", timeout=WAIT_MS
+    )
+    expect(israel.get_by_test_id("incident-case")).to_have_attribute(
+        "data-state", "findings_agreed", timeout=WAIT_MS
+    )
+    # Once agreed, the findings are no longer weighed.
+    expect(israel.get_by_test_id("finding-1-agree")).to_have_count(0)
+    stored = done(console.api.get("IL", path))["incident"]
+    assert stored["state"] == "findings_agreed"
+    assert stored["findings"][0]["factor"] == "late_or_wrong_notification"
+    assert stored["findings"][0]["recommendation"]["text"] == "Send notices 15 min ahead."
+    assert stored["questions"][0]["answers"][0]["text"] == "At 15:29:40Z."

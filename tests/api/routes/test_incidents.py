@@ -107,7 +107,9 @@ def test_the_parties_see_the_record_each_saw_and_its_tracks_as_each_saw_them(
     assert theirs["incident"]["narratives"]["TR"]["text"] == INCIDENT["narrative"]
 
 
-def test_the_other_party_acknowledges_then_both_review_and_agree_the_findings(line: Line, il20: Il20) -> None:
+def test_the_other_party_acknowledges_then_both_review_and_agree_the_findings(
+    line: Line, il20: Il20
+) -> None:
     number = filed(line)["incident"]["id"]
     refusal = moved(line, "TR", number, "acknowledged", 403)
     assert refusal["field"] == "state"
