@@ -89,7 +89,9 @@ class StateRequest(BaseModel):
     note: Text | None = Field(default=None, max_length=MAX_NOTE)
 
 
-class NarrativeRequest(BaseModel):
+class TextRequest(BaseModel):
+    """Words a party writes into the case: its account, an answer, the mediator's comment."""
+
     model_config = ConfigDict(extra="forbid")
 
     text: Text = Field(min_length=1, max_length=MAX_NARRATIVE)
@@ -133,12 +135,6 @@ class QuestionRequest(BaseModel):
     )
 
 
-class AnswerRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    text: Text = Field(min_length=1, max_length=MAX_NARRATIVE)
-
-
 class RecommendationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -161,12 +157,6 @@ class PositionRequest(BaseModel):
 
     position: Position
     note: Text | None = Field(default=None, max_length=MAX_NOTE)
-
-
-class CommentRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    text: Text = Field(min_length=1, max_length=MAX_NARRATIVE)
 
 
 class ReferRequest(BaseModel):

@@ -10,18 +10,16 @@ from clearline.api.auth import CurrentRuntime, CurrentUser
 from clearline.api.params import RecordId
 from clearline.api.schemas import as_json
 from clearline.model.incident import (
-    AnswerRequest,
     CaseView,
-    CommentRequest,
     FindingRequest,
     Incident,
     IncidentRequest,
-    NarrativeRequest,
     PositionRequest,
     QuestionRequest,
     ReferRequest,
     ShareRequest,
     StateRequest,
+    TextRequest,
 )
 from clearline.services.incidents import incidents, review
 from clearline.services.incidents.dossier import dossier as make_dossier
@@ -73,7 +71,7 @@ async def move(
 
 @router.put("/{incident_id}/narrative", response_model=CaseView)
 async def narrate(
-    incident_id: RecordId, request: NarrativeRequest, user: CurrentUser, rt: CurrentRuntime
+    incident_id: RecordId, request: TextRequest, user: CurrentUser, rt: CurrentRuntime
 ) -> CaseView:
     """Your party's account of what happened; written again, it replaces the last."""
     now = rt.clock.now()
@@ -115,7 +113,7 @@ async def ask(
 async def answer(
     incident_id: RecordId,
     number: RecordId,
-    request: AnswerRequest,
+    request: TextRequest,
     user: CurrentUser,
     rt: CurrentRuntime,
 ) -> Response:
@@ -156,7 +154,7 @@ async def take_position(
 
 @router.post("/{incident_id}/comments", status_code=201, response_model=CaseView)
 async def comment(
-    incident_id: RecordId, request: CommentRequest, user: CurrentUser, rt: CurrentRuntime
+    incident_id: RecordId, request: TextRequest, user: CurrentUser, rt: CurrentRuntime
 ) -> Response:
     """The mediator's comment on a case referred to it; every party of the case reads it."""
     now = rt.clock.now()

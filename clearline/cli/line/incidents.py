@@ -29,7 +29,7 @@ from rich.table import Table
 from clearline.cli.client import DEFAULT_URL, fail, request, request_bytes, without_none
 from clearline.cli.options import InAgreement, Token, Url
 from clearline.cli.printable import printable, row, show
-from clearline.model.incident import Factor, IncidentSeverity, Position
+from clearline.model.incident import Factor, Finding, IncidentSeverity, Position
 from clearline.model.message import IncidentKind, IncidentState
 
 Id = Annotated[int, typer.Argument(help="The incident's id.")]
@@ -351,12 +351,8 @@ def incident_position(
     found = request(
         "PUT", url, token, path, json=without_none({"position": position, "note": note})
     )
-    finding = found["incident"]["findings"][number - 1]
-    holdouts = [
-        p
-        for p in found["incident"]["parties"]
-        if finding["positions"].get(p, {}).get("position") != Position.AGREE
-    ]
+    finding = Finding.model_validate(found["incident"]["findings"][number - 1])
+    holdouts = finding.holdouts(found["incident"]["parties"])
     waiting = f"; not agreed by {', '.join(holdouts)}" if holdouts else "; agreed by every party"
     typer.echo(f"incident {incident_id}: finding {number}: you {position}{waiting}")
 
