@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/conflicts.py
 	$(BIN)/python bench/tracks.py
+	$(BIN)/python bench/attachments.py
 
 clean:
 	rm -rf $(VENV) var node_modules

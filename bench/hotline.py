@@ -474,24 +474,30 @@ def wait_listening(port: int) -> None:
         with contextlib.suppress(OSError), socket.create_connection((LOOPBACK, port), 1.0):
             return
         time.sleep(0.1)
-    sys.exit(f"the echo server did not listen within {STARTUP_S:.0f} s")
+    sys.exit(f"the baseline server did not listen within {STARTUP_S:.0f} s")
 
 
 @contextlib.contextmanager
-def echo_server(lifetime_s: float) -> Iterator[Server]:
-    """A bare websockets echo server in its own process (its own event loop and GIL)."""
+def spawned(scheme: str, main: Callable[..., None], *args: Any) -> Iterator[Server]:
+    """A baseline server in its own process (its own event loop and GIL): ``main(port,
+    *args)`` on a free loopback port, until the block ends."""
     port = free_port()
     process = multiprocessing.get_context("spawn").Process(
-        target=_echo_main, args=(port, lifetime_s), daemon=True
+        target=main, args=(port, *args), daemon=True
     )
     process.start()
     try:
         wait_listening(port)
         assert process.pid is not None
-        yield Server(url=f"ws://{LOOPBACK}:{port}", pid=process.pid)
+        yield Server(url=f"{scheme}://{LOOPBACK}:{port}", pid=process.pid)
     finally:
         process.kill()
         process.join(timeout=5)
+
+
+def echo_server(lifetime_s: float) -> contextlib.AbstractContextManager[Server]:
+    """A bare websockets echo server in its own process."""
+    return spawned("ws", _echo_main, lifetime_s)
 
 
 async def measure_echo(server: Server, frame_bytes: int, args: argparse.Namespace) -> Results:

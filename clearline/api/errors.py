@@ -17,6 +17,7 @@ STATUS = {
     ErrorKind.FORBIDDEN: 403,
     ErrorKind.NOT_FOUND: 404,
     ErrorKind.CONFLICT: 409,
+    ErrorKind.TOO_LARGE: 413,
 }
 
 

@@ -193,6 +193,8 @@ _group(
         "finding": incidents.incident_finding,
         "position": incidents.incident_position,
         "comment": incidents.incident_comment,
+        "attach": incidents.incident_attach,
+        "attachment": incidents.incident_attachment,
         "dossier": incidents.incident_dossier,
     },
 )

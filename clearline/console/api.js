@@ -8,11 +8,16 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, { body, headers = {} } = {}) {
+async function request(method, path, { body, file, headers = {} } = {}) {
   const init = { method, headers: { ...headers }, credentials: "same-origin" };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
+  }
+  if (file !== undefined) {
+    // The file's bytes as they are, streamed by the browser; the line checks them by type.
+    init.headers["Content-Type"] = file.type || "application/octet-stream";
+    init.body = file;
   }
   const response = await fetch(path, init);
   if (response.status === 204) return null;
@@ -95,3 +100,12 @@ export const takePosition = (id, number, position, note) =>
 export const commentOn = (id, text) => post(`${incidentPath(id)}/comments`, { text });
 /** The case as a zip of ledger entries and proofs: a plain link, like a round's report. */
 export const dossierUrl = (id) => `${incidentPath(id)}/dossier`;
+/** A file of the party's own attached to the case, seen by no one else until it shares it. */
+export const attachFile = (id, file) =>
+  request("POST", `${incidentPath(id)}/attachments?name=${encodeURIComponent(file.name)}`, {
+    file,
+  });
+/** A file of the case the party may see, by its SHA-256: a plain link, like the dossier. */
+export const incidentFileUrl = (id, sha256) => `${incidentPath(id)}/attachments/${sha256}`;
+/** Show items of the party's own (by `seq`) to another party of the case or the mediator. */
+export const shareItems = (id, to, items) => post(`${incidentPath(id)}/share`, { with: to, items });

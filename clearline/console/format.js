@@ -72,3 +72,15 @@ export function duration(seconds) {
 export function secondsUntil(time, now) {
   return (asDate(time).getTime() - now) / 1000;
 }
+
+/** A file's size in the reader's language: 41 byte, 2.3 MB. */
+export function size(bytes, lang) {
+  const [value, unit] =
+    bytes < 1024
+      ? [bytes, "byte"]
+      : bytes < 1024 * 1024
+        ? [bytes / 1024, "kilobyte"]
+        : [bytes / (1024 * 1024), "megabyte"];
+  const format = { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1 };
+  return ltr(new Intl.NumberFormat(lang, format).format(value));
+}

@@ -1,24 +1,27 @@
 // The incidents pane, for duty officers, liaison officers and the mediator: the cases the
 // user's party sees, and for the chosen one the facts the line computed from its evidence, its
 // timeline (each message with its receipts beside it), a replay of the track evidence over the
-// window on a map of its own, the next step of the review, the referral to the mediator and
-// the dossier.
+// window on a map of its own, the next step of the review, the files each party attached (and
+// whom it showed its own to), the referral to the mediator and the dossier.
 
 import {
   ApiError,
   answerQuestion,
   ask,
+  attachFile,
   commentOn,
   dossierUrl,
   incidentCase,
+  incidentFileUrl,
   incidents,
   moveIncident,
   proposeFinding,
   referIncident,
+  shareItems,
   takePosition,
 } from "./api.js";
-import { t } from "./i18n.js";
-import { ltr, place, utc, when } from "./format.js";
+import { language, t } from "./i18n.js";
+import { ltr, place, size, utc, when } from "./format.js";
 import { button, coalesced, element } from "./dom.js";
 import { drawBorders, partyColour } from "./map.js";
 
@@ -53,6 +56,7 @@ const FACTORS = [
 ];
 const POSITIONS = ["agree", "dispute"];
 const TRACK_EVIDENCE = "incident.evidence";
+const ATTACHMENT = "incident.attachment";
 const SENT = new Set(["message.sent", "message.released"]);
 
 const refusal = (error) => (error instanceof ApiError && error.body?.reason) || error.message;
@@ -305,6 +309,9 @@ export class Incidents {
     /** What the user is typing (notes), and the line's refusals, by case: kept across renders. */
     this.drafts = new Map();
     this.errors = new Map();
+    /** The file chooser of each case: one element kept across renders, so that a file chosen
+     * is not dropped when an event draws the case again before it is sent. */
+    this.choosers = new Map();
     this.reload = coalesced(() => this.fetchAll());
 
     this.closer = button("", () => this.close(), "incident-close");
@@ -409,6 +416,7 @@ export class Incidents {
       this.caseHeader(incident),
       tools,
       this.factsOf(view),
+      this.filesOf(view, act),
       this.findingsOf(incident, act),
       this.questionsOf(incident, act),
       this.commentsOf(incident, act),
@@ -562,6 +570,69 @@ export class Incidents {
     });
     form.append(...fields, submit);
     return form;
+  }
+
+  /** The files the party may see, each a download; of its own, whom it was shown to and a
+   * button to show it to each other reader of the case; and a form to attach one. */
+  filesOf(view, act) {
+    const { incident } = view;
+    const id = incident.id;
+    const party = this.user.party;
+    const box = element("section", "incident-files");
+    box.dataset.testid = "files";
+    const writes = this.mayWrite(incident) && incident.state !== "closed";
+    const readers = [...incident.parties, ...(incident.referral?.to ?? [])];
+    const list = element("ul", "files");
+    for (const item of view.evidence.filter((i) => i.type === ATTACHMENT)) {
+      const file = item.payload.attachment;
+      const row = element("li", "file");
+      Object.assign(row.dataset, { testid: `file-${item.seq}`, sha256: file.sha256 });
+      const link = element("a", "file-name");
+      Object.assign(link, { href: incidentFileUrl(id, file.sha256), download: file.name });
+      link.dataset.testid = `file-${item.seq}-download`;
+      link.append(typed(file.name, "name"));
+      const about = t("ui.file_about", {
+        party: file.added_by,
+        size: size(file.size, language()),
+        type: ltr(file.media_type),
+        time: when(file.added_at),
+      });
+      row.append(link, " ", element("span", "about", about));
+      if (item.owner === party) {
+        const shown = item.shared_with.join(", ") || t("ui.file_not_shown");
+        row.append(" ", element("span", "shown", t("ui.file_shown_to", { parties: shown })));
+        const unshown = readers.filter((p) => p !== party && !item.shared_with.includes(p));
+        for (const reader of writes ? unshown : []) {
+          const request = () => shareItems(id, reader, [item.seq]);
+          const label = t("ui.show_to", { party: reader });
+          const testId = `file-${item.seq}-show-${reader}`;
+          const show = button(label, () => act(show, request, []), testId);
+          row.append(" ", show);
+        }
+      }
+      list.append(row);
+    }
+    if (!list.children.length) list.append(element("li", "empty", t("ui.no_files")));
+    box.append(element("h3", null, t("ui.files")), list);
+    if (!writes) return box;
+
+    if (!this.choosers.has(id)) {
+      const chooser = element("input", "file-field");
+      chooser.type = "file";
+      chooser.required = true;
+      chooser.dataset.testid = "attach-file";
+      this.choosers.set(id, chooser);
+    }
+    const chooser = this.choosers.get(id);
+    chooser.setAttribute("aria-label", t("ui.attach_file"));
+    const send = async (submit) => {
+      const [file] = chooser.files;
+      await act(submit, () => attachFile(id, file), []);
+      if (!this.errors.has(id)) chooser.value = "";
+    };
+    const form = ["attach-form", [chooser], t("ui.attach"), "attach", send];
+    box.append(element("p", "hint", t("ui.files_hint")), this.form("incident-attach", ...form));
+    return box;
   }
 
   /** The findings proposed, each party's position on each, and a form to propose one. */

@@ -19,6 +19,7 @@ class ErrorKind(StrEnum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
+    TOO_LARGE = "too_large"
 
 
 class ClearlineError(Exception):
@@ -62,3 +63,7 @@ def not_found(field: str, reason: str) -> ClearlineError:
 
 def conflict(field: str, reason: str) -> ClearlineError:
     return ClearlineError(ErrorKind.CONFLICT, field, reason)
+
+
+def too_large(field: str, reason: str) -> ClearlineError:
+    return ClearlineError(ErrorKind.TOO_LARGE, field, reason)

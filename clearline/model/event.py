@@ -133,13 +133,18 @@ class EventType(StrEnum):
     Payload: ``incident_id``, ``track`` (id, reporter, kind, owner, status), ``coarse``,
     ``samples`` (time, lat, lon, alt_ft). Audience: the parties that saw the track, as they
     saw it: its reporter exact, the others snapped where it was coarse."""
+    INCIDENT_ATTACHMENT = "incident.attachment"
+    """A file a party attached to an incident (a photo, a radar or EW log, a report). Payload:
+    ``incident_id``, ``attachment`` (name, sha256, size, media_type, added_by, added_at).
+    Audience: the party that attached it; whom it shows the file to sees it as evidence."""
     INCIDENT_CHANGED = "incident.changed"
     """A state change, an account, a share, a referral or a step of the joint review. Payload:
     ``incident`` and ``evidence`` as for filed, after the change, ``change`` (``state``,
-    ``narrative``, ``share``, ``referral``, ``question``, ``answer``, ``finding``, ``position``
-    or ``comment``), ``by`` (the party), for a share ``items``, ``with``, ``narrative`` and
-    ``questions``, and the number of the question, finding or comment it is about. One event per
-    party of the case's audience (the mediator too, once referred)."""
+    ``narrative``, ``share``, ``referral``, ``question``, ``answer``, ``finding``, ``position``,
+    ``comment`` or ``attachment``), ``by`` (the party), for a share ``items``, ``with``,
+    ``narrative`` and ``questions``, for an attachment its ``item``, and the number of the
+    question, finding or comment it is about. One event per party of the case's audience (the
+    mediator too, once referred); an attachment's only to the party that attached it."""
 
 
 class Event(BaseModel):

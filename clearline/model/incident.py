@@ -12,11 +12,14 @@ from typing import Any, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from clearline.model.agreement import PartyCode
+from clearline.model.attachment import MIB
 from clearline.model.fields import RecordId, Text
 from clearline.model.message import IncidentKind, IncidentState, Point
 
 MAX_NARRATIVE = 20_000
 MAX_NOTE = 2_000
+ATTACHMENT_MAX_BYTES = 50 * MIB
+"""A photo, a log or a report, not a recording: a file past this is refused as it streams."""
 
 
 NEXT_STATES: dict[IncidentState, frozenset[IncidentState]] = {

@@ -9,9 +9,10 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from clearline.model.agreement import PartyCode
+from clearline.model.attachment import MIB, Attachment
 from clearline.model.fields import RecordId, Text
 
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = 10 * MIB
 """Minutes' attachments are documents (a signed record of decisions, a map), not archives."""
 
 
@@ -29,19 +30,6 @@ class AgendaItem(BaseModel):
     minutes: str | None = Field(default=None, description="What was said and agreed on it.")
     minutes_by: PartyCode | None = None
     incident: int | None = Field(default=None, description="The incident it takes up, if one.")
-
-
-class Attachment(BaseModel):
-    """A file of the minutes; its SHA-256 is on the ledger, so a copy can be checked later."""
-
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    sha256: str
-    size: int
-    media_type: str
-    added_by: PartyCode
-    added_at: datetime
 
 
 class Round(BaseModel):

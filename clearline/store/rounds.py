@@ -7,7 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from clearline.model.round import Attachment, Round
+from clearline.model.attachment import Attachment
+from clearline.model.round import Round
 from clearline.store import schema
 from clearline.store.schema import round_attachments, rounds
 
@@ -52,29 +53,18 @@ def of_agreement(
 
 
 def insert_attachment(
-    connection: Connection, agreement_id: str, number: int, attachment: Attachment, content: bytes
+    connection: Connection, agreement_id: str, number: int, attachment: Attachment
 ) -> None:
     connection.execute(
         round_attachments.insert().values(
-            agreement_id=agreement_id, round=number, content=content, **attachment.model_dump()
+            agreement_id=agreement_id, round=number, **attachment.model_dump()
         )
     )
 
 
-def attachment_content(
-    connection: Connection, agreement_id: str, number: int, name: str
-) -> tuple[Attachment, bytes] | None:
-    row = connection.execute(
-        sa.select(round_attachments).where(
-            a.agreement_id == agreement_id, a.round == number, a.name == name
-        )
-    ).first()
-    return None if row is None else (Attachment.model_validate(row._asdict()), row.content)
-
-
 def _attachments(connection: Connection, agreement_id: str) -> dict[int, tuple[Attachment, ...]]:
     query = (
-        sa.select(*(c for c in round_attachments.c if c.name != "content"))
+        sa.select(round_attachments)
         .where(a.agreement_id == agreement_id)
         .order_by(a.added_at, a.name)
     )

@@ -156,6 +156,24 @@ rounds = sa.Table(
 """A round of talks; its agenda (items with their minutes) and the proposals it tabled are
 small lists, kept with it."""
 
+blobs = sa.Table(
+    "blobs",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+)
+"""Files kept by their content's SHA-256: the same bytes are kept once, whoever attached
+them where; what a file is called and by whom it was attached is the attaching record's."""
+
+blob_chunks = sa.Table(
+    "blob_chunks",
+    metadata,
+    sa.Column("sha256", sa.ForeignKey("blobs.sha256"), primary_key=True),
+    sa.Column("n", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+"""A file in pieces of a mebibyte, so that neither storing nor serving one holds it whole."""
+
 round_attachments = sa.Table(
     "round_attachments",
     metadata,
@@ -165,10 +183,10 @@ round_attachments = sa.Table(
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("size", sa.Integer, nullable=False),
     sa.Column("media_type", sa.String(100), nullable=False),
-    sa.Column("content", sa.LargeBinary, nullable=False),
     sa.Column("added_by", sa.ForeignKey("parties.code"), nullable=False),
     sa.Column("added_at", UTCDateTime, nullable=False),
     sa.ForeignKeyConstraint(["agreement_id", "round"], ["rounds.agreement_id", "rounds.number"]),
+    sa.ForeignKeyConstraint(["sha256"], ["blobs.sha256"], name="fk_round_attachments_sha256"),
 )
 
 incidents = sa.Table(

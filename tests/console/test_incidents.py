@@ -337,3 +337,47 @@ def test_the_parties_agree_a_finding_and_answer_a_question(line: tuple[Console, 
     assert stored["findings"][0]["factor"] == "late_or_wrong_notification"
     assert stored["findings"][0]["recommendation"]["text"] == "Send notices 15 min ahead."
     assert stored["questions"][0]["answers"][0]["text"] == "At 15:29:40Z."
+
+
+def test_a_file_is_attached_shown_to_the_other_party_and_downloaded(
+    line: tuple[Console, Il20], tmp_path: Path
+) -> None:
+    console, case = line
+    incident_id = filed_by_turkey(console, case)["incident"]["id"]
+    israel = console.sign_in("il-liaison-officer")
+    opened(israel, incident_id)
+    log = tmp_path / "ew-log.csv"
+    log.write_text("time,emitter\n15:01:07,fire-control radar ZULU-4419\n", encoding="utf-8")
+
+    # A file that is not what its name says is refused, the line's reason shown.
+    fake = tmp_path / "scope.png"
+    fake.write_bytes(b"%PDF-1.7 not a photo")
+    israel.get_by_test_id("attach-file").set_input_files(str(fake))
+    israel.get_by_test_id("attach").click()
+    expect(israel.get_by_test_id("incident-error")).to_contain_text("image/png", timeout=WAIT_MS)
+
+    israel.get_by_test_id("attach-file").set_input_files(str(log))
+    israel.get_by_test_id("attach").click()
+    row = israel.get_by_test_id("files").locator("li.file")
+    expect(row).to_contain_text("ew-log.csv", timeout=WAIT_MS)
+    expect(row).to_contain_text("text/csv")
+    expect(row).to_contain_text("לאף אחד")  # shown to no one, in Hebrew
+    file_id = row.get_attribute("data-testid")
+    assert file_id and re.fullmatch(r"file-\d+", file_id)
+
+    # Turkey sees no file, and no byte of it, until Israel shows it.
+    turkey = console.sign_in("tr-duty-officer")
+    opened(turkey, incident_id)
+    expect(turkey.get_by_test_id("files")).to_contain_text("Görebileceğiniz ekli dosya yok.")
+    assert "ZULU-4419" not in turkey.content() and "ew-log" not in turkey.content()
+    expect(turkey.get_by_test_id(f"{file_id}-show-IL")).to_have_count(0)
+
+    israel.get_by_test_id(f"{file_id}-show-TR").click()
+    expect(israel.get_by_test_id(f"{file_id}-show-TR")).to_have_count(0, timeout=WAIT_MS)
+    expect(israel.get_by_test_id(file_id)).to_contain_text("TR")
+    shown = turkey.get_by_test_id(file_id)
+    expect(shown).to_contain_text("ew-log.csv", timeout=WAIT_MS)
+    with turkey.expect_download() as download:
+        turkey.get_by_test_id(f"{file_id}-download").click()
+    assert Path(download.value.path()).read_bytes() == log.read_bytes()
+    assert download.value.suggested_filename == "ew-log.csv"

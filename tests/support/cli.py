@@ -7,7 +7,7 @@ import contextlib
 import json
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from clearline.api.app import create_app
+from clearline.cli import files
 from clearline.cli.main import app
 from clearline.geo import grid
 from clearline.store.database import database_url
@@ -73,6 +74,20 @@ def refused(result: Result, field: str) -> str:
     assert len(lines) == 1, result.stderr
     assert field in lines[0], lines[0]
     return lines[0]
+
+
+def recorded_otherwise(monkeypatch: pytest.MonkeyPatch, doctor: Callable[[Any], None]) -> None:
+    """The line's answer to every upload rewritten by ``doctor``, as a line that recorded
+    another file's hash than the one sent would answer."""
+    honest = files.request
+
+    def doctoring(method: str, *args: Any, **kwargs: Any) -> Any:
+        answer = honest(method, *args, **kwargs)
+        if method == "POST" and args[-1].endswith("/attachments"):
+            doctor(answer)
+        return answer
+
+    monkeypatch.setattr(files, "request", doctoring)
 
 
 def said(result: Result) -> str:

@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine
 from clearline.store import messages as message_store
 from clearline.store.schema import (
     approvals,
+    blob_chunks,
+    blobs,
     event_audience,
     events,
     incident_evidence,
@@ -72,6 +74,8 @@ def stored(engine: Engine) -> dict[str, Any]:
             "signing keys": rows(signing_keys),
             "rounds": rows(rounds),
             "round attachments": rows(round_attachments),
+            "files": rows(blobs),
+            "file pieces": rows(blob_chunks),
             "incidents": rows(incidents),
             "incident evidence": rows(incident_evidence),
         }

@@ -23,8 +23,9 @@ RECORDS = (
 
 def everything(line: Any, party: str, role: str = "duty_officer") -> str:
     """Lists and records, events, the stream from the first event, the whole ledger as the
-    party gets it, and every incident it sees with its dossier, unzipped. A mediator is refused
-    the parties' own records (it reads figures), so it is searched for the rest."""
+    party gets it, and every incident it sees with its dossier, unzipped, and its files. A
+    mediator is refused the parties' own records (it reads figures), so it is searched for the
+    rest."""
     routes: list[tuple[str, dict[str, Any]]] = [
         ("/v1/events", {"limit": 5_000}),
         ("/v1/incidents", {}),
@@ -40,6 +41,7 @@ def everything(line: Any, party: str, role: str = "duty_officer") -> str:
     routes.append(("/v1/ledger/entries", {"start": 0, "end": size}))
     read = [_ok(line, party, role, route, params) for route, params in routes]
     read += [_dossier(line, party, role, i["id"]) for i in incidents]
+    read += [_files(line, party, role, i["id"]) for i in incidents]
     events = line.get(party, "/v1/events", role, limit=5_000).json()["events"]
     return "\n".join(read + _stream(line, party, role, len(events)))
 
@@ -61,7 +63,27 @@ def _dossier(line: ActsAs, party: str, role: str, incident_id: int) -> str:
     answer = line.get(party, f"/v1/incidents/{incident_id}/dossier", role)
     assert answer.status_code == 200, answer.text
     with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
-        return "\n".join(archive.read(name).decode() for name in archive.namelist())
+        return "\n".join(_text(archive.read(name)) for name in archive.namelist())
+
+
+def _files(line: ActsAs, party: str, role: str, incident_id: int) -> str:
+    """Every file attached to the case that the party is offered, downloaded."""
+    case = line.get(party, f"/v1/incidents/{incident_id}", role).json()
+    files = [
+        line.get(party, f"/v1/incidents/{incident_id}/attachments/{sha256}", role)
+        for sha256 in (
+            i["payload"]["attachment"]["sha256"]
+            for i in case["evidence"]
+            if i["type"] == "incident.attachment"
+        )
+    ]
+    assert all(f.status_code == 200 for f in files), [f.text for f in files]
+    return "\n".join(_text(f.content) for f in files)
+
+
+def _text(data: bytes) -> str:
+    """Bytes searched as text: a photo's bytes that are not UTF-8 cannot hold a value."""
+    return data.decode("utf-8", "replace")
 
 
 def _stream(line: Any, party: str, role: str, count: int) -> list[str]:

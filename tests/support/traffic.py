@@ -134,8 +134,8 @@ def track_traffic(line: Line, clock: FixedClock) -> None:
 
 def incident_traffic(line: Line, clock: FixedClock) -> None:
     """An incident over the encounter just flown, with its tracks' positions put on the
-    ledger, acknowledged by the other party; both watches acknowledge the line's messages of
-    it (so no copy escalates where the other party cannot see it)."""
+    ledger, acknowledged by the other party, a file attached; both watches acknowledge the
+    line's messages of it (so no copy escalates where the other party cannot see it)."""
     window = {
         "start": (clock.now() - timedelta(seconds=90)).isoformat(),
         "end": clock.now().isoformat(),
@@ -145,6 +145,13 @@ def incident_traffic(line: Line, clock: FixedClock) -> None:
     case = created(line.post("TR", "/v1/incidents", json=request))  # filed, evidence
     path = f"/v1/incidents/{case['incident']['id']}/state"
     ok(line.post("IL", path, json={"state": "acknowledged"}))  # changed
+    attached = line.client.post(
+        f"/v1/incidents/{case['incident']['id']}/attachments",
+        params={"name": "intercept.txt"},
+        content=b"TR F-16 passed 150 m from the IL UAV\n",
+        headers=line.headers("TR", **{"Content-Type": "text/plain"}),
+    )
+    created(attached)  # attachment
     for party in ("IL", "TR"):
         inbox = ok(line.get(party, "/v1/messages", box="inbox", type="incident_update"))
         for message in inbox["messages"]:

@@ -3,13 +3,15 @@ read as the reader's party may see it, and taken away whole as a dossier."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from clearline.api.auth import CurrentRuntime, CurrentUser
-from clearline.api.params import RecordId
+from clearline.api.params import FileName, RecordId, Sha256
 from clearline.api.schemas import as_json
+from clearline.api.uploads import received, served
 from clearline.model.incident import (
+    ATTACHMENT_MAX_BYTES,
     CaseView,
     FindingRequest,
     Incident,
@@ -21,7 +23,7 @@ from clearline.model.incident import (
     StateRequest,
     TextRequest,
 )
-from clearline.services.incidents import incidents, review
+from clearline.services.incidents import attachments, incidents, review
 from clearline.services.incidents.dossier import dossier as make_dossier
 from clearline.services.record import signing
 
@@ -160,6 +162,34 @@ async def comment(
     now = rt.clock.now()
     said = await rt.write(lambda c: review.comment(c, user, incident_id, request.text, now))
     return as_json(said, 201)
+
+
+@router.post("/{incident_id}/attachments", status_code=201, response_model=CaseView)
+async def attach(
+    incident_id: RecordId,
+    name: FileName,
+    http: Request,
+    user: CurrentUser,
+    rt: CurrentRuntime,
+) -> Response:
+    """Attach a file (a photo, a radar or EW log, a report): the request's body, streamed,
+    under `?name=`, of the type its `Content-Type` declares (PDF, JPEG, PNG, TIFF, WebP, or
+    UTF-8 text, CSV or JSON), which its bytes must be; at most 50 MiB (413 past it). It is an
+    item of your party's own, seen by no one else until you share it (`POST .../share`)."""
+    await rt.read(lambda c: incidents.open_case(c, user, incident_id))
+    now = rt.clock.now()
+    async with received(http, name, ATTACHMENT_MAX_BYTES) as upload:
+        found = await rt.write(lambda c: attachments.attach(c, user, incident_id, upload, now))
+    return as_json(found, 201)
+
+
+@router.get("/{incident_id}/attachments/{sha256}")
+async def attachment(
+    incident_id: RecordId, sha256: Sha256, user: CurrentUser, rt: CurrentRuntime
+) -> Response:
+    """A file of the case you may see, by its SHA-256, as it was attached."""
+    found = await rt.read(lambda c: attachments.attachment(c, user, incident_id, sha256))
+    return served(rt, found)
 
 
 @router.get("/{incident_id}/dossier")

@@ -11,10 +11,12 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel
 
 from clearline.api.auth import CurrentRuntime, CurrentUser
-from clearline.api.params import RecordId
+from clearline.api.params import FileName, RecordId
 from clearline.api.routes.protocol import AgreementId
 from clearline.api.schemas import as_json
+from clearline.api.uploads import received, served
 from clearline.model.round import (
+    ATTACHMENT_MAX_BYTES,
     AgendaRequest,
     CloseRequest,
     MinutesRequest,
@@ -27,7 +29,6 @@ from clearline.services.rounds import rounds
 from clearline.services.rounds.figures import RoundFigures
 
 router = APIRouter(prefix="/v1/agreements/{agreement_id}/rounds", tags=["rounds"])
-FileName = Annotated[str, Query(min_length=1, max_length=200)]
 
 
 class RoundList(BaseModel):
@@ -100,14 +101,12 @@ async def attach(
     user: CurrentUser,
     rt: CurrentRuntime,
 ) -> Response:
-    """Attach a file to the minutes: the request's body, as sent, under `?name=`; its SHA-256
-    goes on the ledger. At most 10 MiB."""
-    content = await http.body()
-    media_type = http.headers.get("content-type", "application/octet-stream")[:100]
+    """Attach a file to the minutes: the request's body, as sent, under `?name=`, of the type
+    its `Content-Type` declares (PDF, JPEG, PNG, TIFF, WebP, or UTF-8 text, CSV or JSON),
+    which its bytes must be; its SHA-256 goes on the ledger. At most 10 MiB."""
     now = rt.clock.now()
-    found = await rt.write(
-        lambda c: rounds.attach(c, user, agreement_id, number, name, media_type, content, now)
-    )
+    async with received(http, name, ATTACHMENT_MAX_BYTES) as upload:
+        found = await rt.write(lambda c: rounds.attach(c, user, agreement_id, number, upload, now))
     return as_json(found, 201)
 
 
@@ -120,8 +119,8 @@ async def attachment(
     rt: CurrentRuntime,
 ) -> Response:
     """A file of the minutes, as it was attached."""
-    found, content = await rt.read(lambda c: rounds.attachment(c, user, agreement_id, number, name))
-    return Response(content, media_type=found.media_type)
+    found = await rt.read(lambda c: rounds.attachment(c, user, agreement_id, number, name))
+    return served(rt, found)
 
 
 @router.post("/{number}/tabled", status_code=201, response_model=Round)

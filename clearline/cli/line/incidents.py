@@ -8,8 +8,9 @@ gathers its evidence and computes its facts. The parties move it through review 
 or another party (``share``), and may put the case before the mediator (``refer``). In the
 joint review they put questions to each other (``ask``, ``answer``), propose findings from the
 taxonomy and agree or dispute each (``finding``, ``position``); the mediator comments on a case
-referred to it (``comment``). Every member reads it as its party may see it (``list``,
-``show``).
+referred to it (``comment``). A party attaches its own files (``attach``), shared like the
+rest of its record, and fetches those it may see (``attachment``). Every member reads it as
+its party may see it (``list``, ``show``).
 
 ``dossier`` takes the case away whole, each item with its ledger entry and inclusion proof
 under a signed head: ``clearline verify case.zip --key KEY`` checks it offline, with nothing
@@ -27,9 +28,16 @@ import typer
 from rich.table import Table
 
 from clearline.cli.client import DEFAULT_URL, fail, request, request_bytes, without_none
+from clearline.cli.files import download, same_file, upload
 from clearline.cli.options import InAgreement, Token, Url
 from clearline.cli.printable import printable, row, show
-from clearline.model.incident import Factor, Finding, IncidentSeverity, Position
+from clearline.model.incident import (
+    ATTACHMENT_MAX_BYTES,
+    Factor,
+    Finding,
+    IncidentSeverity,
+    Position,
+)
 from clearline.model.message import IncidentKind, IncidentState
 
 Id = Annotated[int, typer.Argument(help="The incident's id.")]
@@ -175,6 +183,7 @@ def incident_show(
         )
     _show_narratives(incident["narratives"])
     _show_findings(incident["findings"])
+    _show_files(_files(found))
     _show_facts(found["facts"])
     _show_timeline(found["timeline"])
 
@@ -371,6 +380,56 @@ def incident_comment(
     typer.echo(f"incident {incident_id}: comment recorded")
 
 
+def incident_attach(
+    incident_id: Id,
+    file: Annotated[Path, typer.Argument(help="The file, at most 50 MiB.", dir_okay=False)],
+    token: Token,
+    media_type: Annotated[
+        str | None,
+        typer.Option("--type", help="Its type, where its name does not say (text/csv, ...)."),
+    ] = None,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Attach FILE (a photo, a radar or EW log, a report) to incident ID, streamed. It is an
+    item of your party's own: no one else sees it until you share it (``share --item``).
+
+    Prints the item and the SHA-256 the line put on the ledger, after checking it is the
+    file's own.
+
+    Example: clearline incident attach 1 radar-log.csv
+    """
+    path = f"{INCIDENTS}/{incident_id}/attachments"
+    found, ours = upload(url, token, path, file, ATTACHMENT_MAX_BYTES, media_type)
+    items = [i for i in _files(found) if i["payload"]["attachment"]["name"] == file.name]
+    if not items:
+        fail(f"name: the line answered incident {incident_id} without {file.name!r} attached")
+    item = items[-1]
+    kept = item["payload"]["attachment"]
+    same_file(kept, ours)
+    typer.echo(
+        f"incident {incident_id}: {printable(file.name)} attached as item {item['seq']}, "
+        f"{kept['size']} bytes, seen by your party alone until shared"
+    )
+    typer.echo(f"sha256 {kept['sha256']}")
+
+
+def incident_attachment(
+    incident_id: Id,
+    sha256: Annotated[str, typer.Argument(help="The file's SHA-256, as `show` lists it.")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write.", dir_okay=False)],
+    token: Token,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Write a file of incident ID that your party may see to OUT, checking that it hashes
+    to the SHA-256 the ledger records.
+
+    Example: clearline incident attachment 1 9f86d08... --out radar-log.csv
+    """
+    path = f"{INCIDENTS}/{incident_id}/attachments/{sha256}"
+    size = download(url, token, path, out, sha256)
+    typer.echo(f"incident {incident_id}: {out} written, {size} bytes, sha256 checked")
+
+
 def incident_dossier(
     incident_id: Id,
     out: Annotated[Path, typer.Option("--out", help="The zip to write.", dir_okay=False)],
@@ -454,6 +513,32 @@ def _show_findings(findings: list[dict[str, Any]]) -> None:
             amendment = recommendation["proposal"]
             names = f" (proposal {amendment})" if amendment else ""
             typer.echo(f"  recommended{names}: {printable(recommendation['text'])}")
+
+
+def _files(case: Case) -> list[dict[str, Any]]:
+    """The case's attachments the reader may see, as evidence items."""
+    return [i for i in case["evidence"] if i["type"] == "incident.attachment"]
+
+
+def _show_files(items: list[dict[str, Any]]) -> None:
+    if not items:
+        return
+    typer.echo("files:")
+    table = Table("item", "name", "size", "type", "by", "shown to", "sha256")
+    for item in items:
+        kept = item["payload"]["attachment"]
+        table.add_row(
+            *row(
+                str(item["seq"]),
+                kept["name"],
+                str(kept["size"]),
+                kept["media_type"],
+                kept["added_by"],
+                ", ".join(item["shared_with"]) or "-",
+                kept["sha256"],
+            )
+        )
+    show(table)
 
 
 def _show_facts(facts: list[dict[str, Any]]) -> None:

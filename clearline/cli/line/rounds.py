@@ -13,8 +13,6 @@ signs nothing: each adopted proposal still needs every party's ``clearline proto
 
 from __future__ import annotations
 
-import hashlib
-import mimetypes
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +29,7 @@ from clearline.cli.client import (
     request_bytes,
     without_none,
 )
+from clearline.cli.files import same_file, upload, within
 from clearline.cli.options import InAgreement, Token, Url
 from clearline.cli.printable import printable, row, show
 from clearline.model.round import ATTACHMENT_MAX_BYTES
@@ -178,19 +177,11 @@ def round_attach(
 
     Example: clearline round attach 1 minutes.pdf
     """
-    content = _file_bytes(file)
-    media_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    found = request(
-        "POST",
-        url,
-        token,
-        f"{_round(agreement_id_of(url, token, agreement), number)}/attachments",
-        params={"name": file.name},
-        content=content,
-        headers={"Content-Type": media_type},
-    )
+    within(file, ATTACHMENT_MAX_BYTES)
+    path = f"{_round(agreement_id_of(url, token, agreement), number)}/attachments"
+    found, ours = upload(url, token, path, file, ATTACHMENT_MAX_BYTES)
     kept = _attachment(found, file.name)
-    _same_hash(kept, hashlib.sha256(content).hexdigest())
+    same_file(kept, ours)
     typer.echo(f"round {number}: {printable(file.name)} attached, {kept['size']} bytes")
     typer.echo(f"sha256 {kept['sha256']}")
 
@@ -302,32 +293,11 @@ def _minutes(text: str | None, file: Path | None) -> str:
         fail(f"file: {file} is not UTF-8 text")
 
 
-def _file_bytes(path: Path) -> bytes:
-    """The file's bytes, refused here when too big: no upload of what the line would refuse."""
-    try:
-        size = path.stat().st_size
-        if size > ATTACHMENT_MAX_BYTES:
-            fail(f"file: {path} is {size} bytes; at most {ATTACHMENT_MAX_BYTES}")
-        return path.read_bytes()
-    except OSError as exc:
-        fail(f"file: cannot read {path} ({exc.strerror or exc})")
-
-
 def _attachment(round: Round, name: str) -> dict[str, Any]:
     for kept in round["attachments"]:
         if kept["name"] == name:
             return dict(kept)
     fail(f"name: the line answered round {round['number']} without {name!r} attached")
-
-
-def _same_hash(kept: dict[str, Any], ours: str) -> None:
-    """The line's record of the file is worth only as much as its hash: one that differs from
-    the file's own means another file is on the ledger under this name."""
-    if kept["sha256"] != ours:
-        fail(
-            f"sha256: the line recorded {kept['sha256']} for {kept['name']!r}, but the file "
-            f"hashes to {ours} here"
-        )
 
 
 def _show_attendees(attendees: dict[str, list[str]]) -> None:

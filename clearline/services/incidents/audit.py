@@ -4,7 +4,8 @@ The head must carry the line's signature; every entry must hash to its leaf, its
 hash its envelope holds, and its proof must lead to the head's root; every evidence item of the
 case must be such an entry, as recorded; the case must be the one the last step the reader was
 told of recorded; and the timeline and facts must be what that evidence gives, computed again
-here. The first thing that fails is named: a file, or an entry by its sequence number.
+here; and every file attached must be the one its item's hash names. The first thing that
+fails is named: a file, or an entry by its sequence number.
 """
 
 from __future__ import annotations
@@ -19,14 +20,18 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import ValidationError
 
+from clearline.model.event import EventType
 from clearline.model.incident import CaseView
 from clearline.model.ledger import Envelope, TreeHead, unb64
-from clearline.services.incidents.dossier import CASE, FORMAT, LEDGER, MANIFEST
+from clearline.services.incidents.attachments import of_case
+from clearline.services.incidents.dossier import ATTACHMENTS, CASE, FORMAT, LEDGER, MANIFEST
 from clearline.services.incidents.facts import facts
 from clearline.services.incidents.timeline import timeline
 from clearline.services.record import merkle, signing
 from clearline.services.record.audit import Tampered
 from clearline.services.record.ledger import payload_sha256
+
+STEPS = (EventType.INCIDENT_FILED, EventType.INCIDENT_CHANGED)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ def _verify(data: bytes, public: Ed25519PublicKey) -> Checked:
         if payloads[item.seq] != item.payload:
             raise Tampered(f"evidence {item.seq}: its payload is not the one on the ledger")
     _case(view, payloads, entries)
+    _attachments(view, files)
     return Checked(
         incident=view.incident.id,
         party=manifest["party"],
@@ -83,11 +89,7 @@ def _verify(data: bytes, public: Ed25519PublicKey) -> Checked:
 
 
 def _case(view: CaseView, payloads: dict[int, Any], entries: dict[int, Envelope]) -> None:
-    steps = [
-        seq
-        for seq, e in sorted(entries.items())
-        if e.type.startswith("incident.") and e.type != "incident.evidence"
-    ]
+    steps = [seq for seq, e in sorted(entries.items()) if e.type in STEPS]
     if not steps:
         raise Tampered(f"{LEDGER}: no step of the case is in the dossier")
     last = payloads[steps[-1]]
@@ -103,6 +105,17 @@ def _case(view: CaseView, payloads: dict[int, Any], entries: dict[int, Envelope]
             raise Tampered(f"facts.{n}: not what the evidence gives ({made.text})")
     if len(view.facts) != len(computed):
         raise Tampered(f"facts: {len(view.facts)} given, the evidence gives {len(computed)}")
+
+
+def _attachments(view: CaseView, files: dict[str, bytes]) -> None:
+    """Each file is the one whose hash its item put on the ledger (checked above)."""
+    for item in of_case(view.evidence):
+        sha256 = item.payload["attachment"]["sha256"]
+        data = files.get(ATTACHMENTS + sha256)
+        if data is None:
+            raise Tampered(f"evidence {item.seq}: its file {ATTACHMENTS + sha256} is missing")
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise Tampered(f"evidence {item.seq}: its file is not the one the ledger records")
 
 
 def _as_recorded(given: list[int], recorded: list[int], step: int) -> None:

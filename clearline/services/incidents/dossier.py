@@ -1,10 +1,14 @@
 """The dossier: a case as one reader may see it, in one file an auditor checks offline with the
 line's public key alone (``services.incidents.audit``).
 
-A zip of four documents: ``case.json`` (the case, its evidence, timeline and facts, as the
-reader sees them), ``ledger.json`` (a signed tree head, and for every evidence item and every
-step of the case the reader was told of: its ledger entry, payload, salt and inclusion proof
-under that head), and ``manifest.json`` (what made it, for whom, and each file's SHA-256).
+A zip of: ``case.json`` (the case, its evidence, timeline and facts, as the reader sees
+them), ``ledger.json`` (a signed tree head, and for every evidence item and every step of the
+case the reader was told of: its ledger entry, payload, salt and inclusion proof under that
+head), ``attachments/<sha256>`` (each file attached that the reader may see, as kept), and
+``manifest.json`` (what made it, for whom, and each file's SHA-256).
+
+The zip is built in memory: each file of a case is bounded (``ATTACHMENT_MAX_BYTES``), and a
+dossier is asked for after an incident, not on the line's hot path.
 """
 
 from __future__ import annotations
@@ -21,13 +25,15 @@ from sqlalchemy import Connection
 from clearline.model.errors import conflict
 from clearline.model.ledger import b64
 from clearline.model.user import User
-from clearline.services.incidents import incidents
+from clearline.services.incidents import attachments, incidents
 from clearline.services.record import ledger
+from clearline.store import blobs
 from clearline.store import incidents as incident_store
 from clearline.store import ledger as ledger_store
 
 FORMAT = "clearline-dossier/1"
 CASE, LEDGER, MANIFEST = "case.json", "ledger.json", "manifest.json"
+ATTACHMENTS = "attachments/"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """Every member dated the same, so that the same case gives the same bytes."""
 
@@ -61,6 +67,9 @@ def dossier(
         CASE: _json(view.model_dump(mode="json")),
         LEDGER: _json({"head": head.model_dump(mode="json"), "entries": entries}),
     }
+    for item in attachments.of_case(view.evidence):
+        sha256 = item.payload["attachment"]["sha256"]
+        files[ATTACHMENTS + sha256] = blobs.content(connection, sha256)
     manifest = {
         "format": FORMAT,
         "incident": incident_id,

@@ -271,9 +271,11 @@ def record_change(
     now: datetime,
     note: str | None = None,
     extra: dict[str, Any] | None = None,
+    told: list[str] | None = None,
 ) -> None:
-    """Store the case as changed and tell its audience; a step of the review (a state, a
-    referral) also goes on the lines, where the duty officers read it."""
+    """Store the case as changed and tell its audience (or only those ``told``, where the
+    change is something only they see); a step of the review (a state, a referral) also goes
+    on the lines, where the duty officers read it."""
     incident_store.update(connection, incident)
     _tell(
         connection,
@@ -281,6 +283,7 @@ def record_change(
         EventType.INCIDENT_CHANGED,
         {"change": change, "by": party, **(extra or {})},
         now,
+        told,
     )
     if change in ("state", "referral"):
         step = IncidentStep.REFERRED if change == "referral" else IncidentStep.MOVED
@@ -294,6 +297,7 @@ def _tell(
     type: EventType,
     payload: dict[str, Any],
     now: datetime,
+    told: list[str] | None = None,
 ) -> None:
     """One event per party of the case's audience, with the case and the evidence (by seq) as
     that party sees them after the step: what a dossier's check holds its evidence to."""
@@ -307,7 +311,7 @@ def _tell(
         }
 
     event_store.append_each(
-        connection, type, now, incident.agreement_id, visibility.audience(incident), seen_by
+        connection, type, now, incident.agreement_id, told or visibility.audience(incident), seen_by
     )
 
 

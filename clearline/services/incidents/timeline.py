@@ -1,7 +1,7 @@
 """One ordered timeline of a case from the evidence a reader sees and the case's own steps: who
 sent what to whom and when each recipient's client got it and a human acknowledged it (beside
 the message, from the recipients' own entries), which notices were filed, where each track was,
-when each alert fired."""
+when each alert fired, and the files each party attached."""
 
 from __future__ import annotations
 
@@ -115,6 +115,14 @@ def _track(type: str, payload: dict[str, Any]) -> str:
     return f"{label}: {len(samples)} positions, {span}{coarse}"
 
 
+def _attachment(type: str, payload: dict[str, Any]) -> str:
+    file = payload["attachment"]
+    return (
+        f"{file['added_by']} attached {file['name']} ({file['media_type']}, {file['size']} "
+        f"bytes, sha256 {file['sha256']})"
+    )
+
+
 def _named(key: str) -> Callable[[str, dict[str, Any]], str]:
     def text(type: str, payload: dict[str, Any]) -> str:
         record = payload.get(key, {})
@@ -127,6 +135,7 @@ _TEXTS: dict[str, Callable[[str, dict[str, Any]], str]] = {
     "message": _message,
     "notice": _notice,
     "incident.evidence": _track,
+    "incident.attachment": _attachment,
     "conflict": _named("conflict"),
     "encounter": _named("encounter"),
     "zone": _named("zone"),

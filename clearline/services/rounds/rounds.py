@@ -9,20 +9,18 @@ proposals it agreed; the line adopts none of them until every party has signed (
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
 
 from clearline.model.agreement import Agreement
+from clearline.model.attachment import Attachment
 from clearline.model.errors import conflict, forbidden, invalid, not_found
 from clearline.model.event import EventType
 from clearline.model.round import (
-    ATTACHMENT_MAX_BYTES,
     AgendaItem,
     AgendaRequest,
-    Attachment,
     Round,
     RoundRequest,
     RoundState,
@@ -31,8 +29,10 @@ from clearline.model.user import Role, User
 from clearline.services.incidents import visibility as incident_visibility
 from clearline.services.protocol.proposals import open_proposal, tell
 from clearline.services.protocol.versions import member_of
+from clearline.services.record.uploads import Upload
 from clearline.services.rounds.figures import RoundFigures, report_figures
 from clearline.store import agreements as agreement_store
+from clearline.store import blobs
 from clearline.store import incidents as incident_store
 from clearline.store import rounds as round_store
 
@@ -115,42 +115,28 @@ def attach(
     user: User,
     agreement_id: str,
     number: int,
-    name: str,
-    media_type: str,
-    content: bytes,
+    upload: Upload,
     now: datetime,
 ) -> Round:
     """A file of the minutes, kept whole; its SHA-256 goes on the ledger for every member."""
     agreement, round = _writable(connection, user, agreement_id, number)
-    if not 1 <= len(name) <= 200 or "/" in name or "\\" in name or name.startswith("."):
-        raise invalid("name", "a file name of 1 to 200 characters, without / or \\, not hidden")
-    if not content:
-        raise invalid("content", "the file is empty")
-    if len(content) > ATTACHMENT_MAX_BYTES:
-        raise invalid("content", f"{len(content)} bytes; at most {ATTACHMENT_MAX_BYTES}")
-    if any(a.name == name for a in round.attachments):
-        raise conflict("name", f"round {number} has a file named {name!r} already")
-    attachment = Attachment(
-        name=name,
-        sha256=hashlib.sha256(content).hexdigest(),
-        size=len(content),
-        media_type=media_type,
-        added_by=user.party,
-        added_at=now,
-    )
-    round_store.insert_attachment(connection, agreement_id, number, attachment, content)
+    if any(a.name == upload.name for a in round.attachments):
+        raise conflict("name", f"round {number} has a file named {upload.name!r} already")
+    attachment = upload.attachment(user.party, now)
+    blobs.keep(connection, upload.sha256, upload.size, upload.chunks())
+    round_store.insert_attachment(connection, agreement_id, number, attachment)
     changed = round.model_copy(update={"attachments": (*round.attachments, attachment)})
     return _changed(connection, agreement, changed, "attachment", user, now)
 
 
 def attachment(
     connection: Connection, user: User, agreement_id: str, number: int, name: str
-) -> tuple[Attachment, bytes]:
-    read(connection, user, agreement_id, number)
-    found = round_store.attachment_content(connection, agreement_id, number, name)
-    if found is None:
-        raise not_found("name", f"round {number} has no file named {name!r}")
-    return found
+) -> Attachment:
+    found = read(connection, user, agreement_id, number)
+    for kept in found.attachments:
+        if kept.name == name:
+            return kept
+    raise not_found("name", f"round {number} has no file named {name!r}")
 
 
 def table(

@@ -177,17 +177,29 @@ def test_tabling_needs_an_open_proposal_and_minutes_an_item(line: Line, engine: 
     assert (no_item.status, no_item.field) == (404, "item")
 
 
-def test_a_bad_file_name_or_an_empty_file_is_refused(line: Line, engine: Engine) -> None:
+@pytest.mark.parametrize(
+    ("name", "media_type", "content", "status", "field"),
+    [
+        ("../x", "text/plain", b"x", 422, "name"),
+        ("minutes.txt", "text/plain", b"", 422, "content"),
+        ("minutes.zip", "application/zip", b"PK\x03\x04", 422, "content_type"),
+        ("minutes.png", "image/png", b"%PDF-1.7 minutes", 422, "content"),
+        ("minutes.txt", "text/plain", b"\xff\xfe minutes", 422, "content"),
+        ("minutes.pdf", "application/pdf", b"%PDF-1.7" + bytes(10 * 1024 * 1024), 413, "content"),
+    ],
+)
+def test_a_bad_name_an_empty_file_one_not_its_type_or_too_big_is_refused(
+    line: Line, engine: Engine, name: str, media_type: str, content: bytes, status: int, field: str
+) -> None:
     opened(line)
-    headers = line.headers("IL", LIAISON)
-    for name, content, field in (("../x", b"x", "name"), ("minutes.txt", b"", "content")):
-        refusal = refused(
-            engine,
-            lambda name=name, content=content: line.client.post(
-                f"{ROUNDS}/1/attachments", params={"name": name}, content=content, headers=headers
-            ),
-        )
-        assert (refusal.status, refusal.field) == (422, field)
+    headers = {**line.headers("IL", LIAISON), "Content-Type": media_type}
+    refusal = refused(
+        engine,
+        lambda: line.client.post(
+            f"{ROUNDS}/1/attachments", params={"name": name}, content=content, headers=headers
+        ),
+    )
+    assert (refusal.status, refusal.field) == (status, field)
 
 
 def test_another_agreements_party_learns_nothing_of_a_round(

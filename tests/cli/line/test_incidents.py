@@ -34,7 +34,7 @@ from clearline.services.record import signing
 from clearline.store.database import create_engine, database_url, migrate
 from clearline.store.writer import run_now
 from tests.conftest import START, Line
-from tests.support.cli import clearline, refused, rows, said
+from tests.support.cli import clearline, recorded_otherwise, refused, rows, said
 from tests.support.incidents import AIRCRAFT, INCIDENT, Il20, play
 
 URL = "http://testserver"
@@ -138,6 +138,8 @@ def case(line: Line, party: str, number: int) -> dict[str, Any]:
         "finding",
         "position",
         "comment",
+        "attach",
+        "attachment",
         "dossier",
     ],
 )
@@ -263,6 +265,67 @@ def test_the_file_options_are_checked_before_anything_is_sent(line: Played) -> N
     refused(run_as(line, "TR", command, "--lat", "51.5", "--lon", "-0.1"), "place.point")
     refused(run_as(line, "TR", command, "--track", str(line.il20.jet)), "place.track")
     refused(run_as(line, "TR", "incident file --kind alien_abduction"), "--kind")
+
+
+def test_a_file_attached_from_the_cli_is_shown_fetched_and_shared(
+    line: Played, tmp_path: Path
+) -> None:
+    number = filed(line)
+    log = tmp_path / "ew-log.csv"
+    log.write_text("time,emitter\n15:01:07,fire-control radar\n", encoding="utf-8")
+    sha = hashlib.sha256(log.read_bytes()).hexdigest()
+    attached = said(run_as(line, "TR", f"incident attach {number}", str(log))).splitlines()
+    found = re.fullmatch(
+        rf"incident {number}: ew-log.csv attached as item (\d+), 41 bytes, seen by your "
+        r"party alone until shared",
+        attached[0],
+    )
+    assert found and attached[1] == f"sha256 {sha}", attached
+    item = found.group(1)
+    shown = said(run_as(line, "TR", f"incident show {number}"))
+    assert "files:" in shown and sha[:20] in shown.replace("\n", "")
+
+    out = tmp_path / "fetched.csv"
+    fetched = said(run_as(line, "TR", f"incident attachment {number} {sha} --out", str(out)))
+    assert fetched == f"incident {number}: {out} written, 41 bytes, sha256 checked"
+    assert out.read_bytes() == log.read_bytes()
+    unseen = run_as(line, "IL", f"incident attachment {number} {sha} --out", str(tmp_path / "x"))
+    refused(unseen, "sha256")
+    assert not (tmp_path / "x").exists()
+    said(run_as(line, "TR", f"incident share {number} --with IL --item {item}"))
+    said(run_as(line, "IL", f"incident attachment {number} {sha} --out", str(tmp_path / "x")))
+
+
+def test_a_file_refused_is_one_line_naming_the_field(line: Played, tmp_path: Path) -> None:
+    number = filed(line)
+    photo = tmp_path / "scope.png"
+    photo.write_bytes(b"%PDF-1.7 not a photo")
+    assert "image/png" in refused(
+        run_as(line, "TR", f"incident attach {number}", str(photo)), "content"
+    )
+    page = tmp_path / "page.html"
+    page.write_text("<script>", encoding="utf-8")
+    refused(run_as(line, "TR", f"incident attach {number}", str(page)), "content_type")
+    refused(run_as(line, "TR", f"incident attach {number}", str(tmp_path / "none.csv")), "file")
+    typed = run_as(line, "TR", f"incident attach {number}", str(photo), "--type", "application/pdf")
+    assert said(typed).splitlines()[0].startswith(f"incident {number}: scope.png attached")
+
+
+def test_a_file_the_line_records_under_another_hash_is_refused_loudly(
+    line: Played, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = filed(line)
+
+    def doctor(answer: Any) -> None:
+        for item in answer["evidence"]:
+            if item["type"] == "incident.attachment":
+                item["payload"]["attachment"]["sha256"] = "0" * 64
+
+    recorded_otherwise(monkeypatch, doctor)
+    log = tmp_path / "log.txt"
+    log.write_text("minutes", encoding="utf-8")
+    refusal = refused(run_as(line, "TR", f"incident attach {number}", str(log)), "sha256")
+    assert hashlib.sha256(b"minutes").hexdigest() in refusal
 
 
 # --- the dossier -----------------------------------------------------------------------------

@@ -16,10 +16,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from clearline.cli.line import rounds
 from clearline.model.round import ATTACHMENT_MAX_BYTES
 from tests.support.amending import Liaisons
-from tests.support.cli import clearline, later, refused, rows, run_as, said
+from tests.support.cli import clearline, later, recorded_otherwise, refused, rows, run_as, said
 from tests.support.server import Api, demo_line, serve
 
 LIAISON = "liaison_officer"
@@ -110,15 +109,11 @@ def test_a_hash_the_line_records_otherwise_than_the_files_is_refused(
     line: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     number = opened(line)
-    honest = rounds.request
 
-    def doctoring(method: str, *args: Any, **kwargs: Any) -> Any:
-        answer = honest(method, *args, **kwargs)
-        if method == "POST" and args[-1].endswith("/attachments"):
-            answer["attachments"][-1]["sha256"] = "0" * 64
-        return answer
+    def doctor(answer: Any) -> None:
+        answer["attachments"][-1]["sha256"] = "0" * 64
 
-    monkeypatch.setattr(rounds, "request", doctoring)
+    recorded_otherwise(monkeypatch, doctor)
     notes = tmp_path / "notes.txt"
     notes.write_text("minutes", encoding="utf-8")
     refusal = refused(run_as(line, "IL", LIAISON, f"round attach {number}", str(notes)), "sha256")

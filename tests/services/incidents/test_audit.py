@@ -125,6 +125,53 @@ def test_a_proof_that_leads_elsewhere_fails_naming_its_entry(
         verify(_resealed({**files, "ledger.json": json.dumps(record).encode()}), key)
 
 
+@pytest.fixture
+def with_a_file(line: Line, clock: FixedClock) -> tuple[bytes, str]:
+    """Turkey's dossier of the case with the radar photo it attached."""
+    play(line, clock)
+    answer = line.post("TR", "/v1/incidents", json=INCIDENT)
+    assert answer.status_code == 201, answer.text
+    number = answer.json()["incident"]["id"]
+    attached = line.client.post(
+        f"/v1/incidents/{number}/attachments",
+        params={"name": "scope.png"},
+        content=PHOTO,
+        headers=line.headers("TR", **{"Content-Type": "image/png"}),
+    )
+    assert attached.status_code == 201, attached.text
+    got = line.get("TR", f"/v1/incidents/{number}/dossier")
+    assert got.status_code == 200, got.text
+    return bytes(got.content), hashlib.sha256(PHOTO).hexdigest()
+
+
+PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+def test_a_file_attached_travels_in_the_dossier_and_verifies(
+    with_a_file: tuple[bytes, str], key: Ed25519PublicKey
+) -> None:
+    dossier, sha256 = with_a_file
+    assert _files(dossier)[f"attachments/{sha256}"] == PHOTO
+    assert verify(dossier, key).evidence == 5
+
+
+def test_a_file_changed_or_dropped_fails_naming_its_item(
+    with_a_file: tuple[bytes, str], key: Ed25519PublicKey
+) -> None:
+    dossier, sha256 = with_a_file
+    files = _files(dossier)
+    name = f"attachments/{sha256}"
+    changed = bytearray(files[name])
+    changed[-1] ^= 0x01
+    with pytest.raises(Tampered, match=re.escape(f"{name}: its SHA-256")):
+        verify(_zip({**files, name: bytes(changed)}), key)
+    with pytest.raises(Tampered, match=r"evidence \d+: its file is not the one the ledger"):
+        verify(_resealed({**files, name: bytes(changed)}), key)
+    del files[name]
+    with pytest.raises(Tampered, match=r"evidence \d+: its file attachments/\w+ is missing"):
+        verify(_resealed(files), key)
+
+
 def test_another_key_fails_at_the_head(dossier: bytes) -> None:
     other = Ed25519PrivateKey.generate().public_key()
     with pytest.raises(Tampered, match="not signed by this key"):
@@ -147,7 +194,7 @@ def _resealed(files: dict[str, bytes]) -> bytes:
     """The files with a manifest made to match them, as a forger would."""
     manifest = json.loads(files["manifest.json"])
     manifest["files"] = {
-        name: hashlib.sha256(files[name]).hexdigest() for name in manifest["files"]
+        name: hashlib.sha256(files[name]).hexdigest() for name in manifest["files"] if name in files
     }
     return _zip({**files, "manifest.json": json.dumps(manifest).encode()})
 
