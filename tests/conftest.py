@@ -27,6 +27,7 @@ from clearline.model.agreement import Party
 from clearline.model.user import Language, Role, User
 from clearline.runtime.loops import watch
 from clearline.services import accounts
+from clearline.services import tokens as token_service
 from clearline.services.agreements import create_agreement
 from clearline.store import users as user_store
 from clearline.store.database import create_engine, database_url, migrate
@@ -168,6 +169,6 @@ def add_il_ru(engine: Engine, tokens: demo.Tokens, clock: FixedClock) -> None:
         accounts.add_user(
             connection, "ru-duty-officer", "RU", Role.DUTY_OFFICER, Language.EN, clock.now()
         )
-        return accounts.create_token(connection, "ru-duty-officer", "test", clock.now())
+        return token_service.create(connection, "ru-duty-officer", "test", clock.now())
 
     tokens["RU"] = {Role.DUTY_OFFICER: run_now(engine, setup)}

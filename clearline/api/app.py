@@ -25,6 +25,7 @@ from clearline.api.routes import (
     proposals,
     protocol,
     rounds,
+    tokens,
     tracks,
     webhooks,
     zones,
@@ -116,6 +117,7 @@ def create_app(
         incidents,
         tracks,
         webhooks,
+        tokens,
         session,
     ):
         app.include_router(resource.router)

@@ -10,14 +10,18 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
 from clearline.model.errors import ClearlineError, forbidden, unauthenticated
+from clearline.model.token import Credential, TokenScope
 from clearline.model.user import Role, User
 from clearline.runtime.node import Runtime
-from clearline.services import accounts
+from clearline.services import tokens
 
-TOKEN_MEMORY = timedelta(seconds=60)
+TRACKS_PATH = "/v1/tracks"
+TOKEN_MEMORY = timedelta(seconds=1)
+"""How long a node trusts a token it looked up without looking again: a revoked token is
+refused within this on every node."""
 SESSION_COOKIE = "clearline_session"
 """The console's sign-in: a token like a machine's, kept by the browser in an HttpOnly cookie."""
-bearer = HTTPBearer(auto_error=False, description="A token from `clearline token create`.")
+bearer = HTTPBearer(auto_error=False, description="A token from `clearline token issue`.")
 
 
 def runtime_of(connection: HTTPConnection) -> Runtime:
@@ -29,20 +33,31 @@ async def runtime(request: Request) -> Runtime:
     return runtime_of(request)
 
 
-async def authenticate(rt: Runtime, token: str | None) -> User:
-    """The user a token speaks for, remembered for a minute so that a busy client costs no
-    database read per request (tokens cannot be revoked yet; revocation must clear this)."""
+async def authenticate(rt: Runtime, token: str | None) -> Credential:
+    """Who a token speaks for, and with what token, remembered for a moment so that a busy
+    client costs one database read a second; an expired token is refused even then."""
     if not token:
         raise _unauthenticated()
-    key, now = accounts.hash_token(token), rt.clock.now()
+    key, now = tokens.hash_token(token), rt.clock.now()
     remembered = rt.tokens.get(key)
     if remembered is not None and now - remembered[1] < TOKEN_MEMORY:
-        return remembered[0]
-    user = await rt.read(lambda c: accounts.authenticate(c, token))
-    if user is None:
+        if remembered[0].token.works_at(now):
+            return remembered[0]
         raise _unauthenticated()
-    rt.tokens[key] = (user, now)
-    return user
+    found = await rt.read(lambda c: tokens.authenticate(c, token, now))
+    if found is None:
+        rt.tokens.pop(key, None)
+        raise _unauthenticated()
+    rt.tokens[key] = (found, now)
+    return found
+
+
+def in_scope(scope: TokenScope, method: str, path: str) -> None:
+    """A read-only token reads; a tracks token reports tracks; nothing else."""
+    if scope is TokenScope.READ and method not in ("GET", "HEAD"):
+        raise forbidden("scope", f"a read-only token cannot {method} {path}")
+    if scope is TokenScope.TRACKS and (method, path) != ("POST", TRACKS_PATH):
+        raise forbidden("scope", f"a tracks token reports tracks only, not {method} {path}")
 
 
 def _unauthenticated() -> ClearlineError:
@@ -56,7 +71,9 @@ async def current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User:
     token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
-    return await authenticate(runtime_of(request), token)
+    found = await authenticate(runtime_of(request), token)
+    in_scope(found.token.scope, request.method, request.url.path)
+    return found.user
 
 
 async def party_user(user: Annotated[User, Depends(current_user)]) -> User:

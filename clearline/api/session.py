@@ -3,7 +3,7 @@ user's language. Machines keep using bearer tokens and never need any of this.""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from clearline.api.auth import SESSION_COOKIE, CurrentRuntime, CurrentUser
 from clearline.model.user import Language, User
 from clearline.runtime.node import Runtime
-from clearline.services import accounts
+from clearline.services import accounts, tokens
 
 router = APIRouter(prefix="/v1", tags=["auth"])
 
@@ -38,7 +38,11 @@ async def sign_in(request: SignIn, rt: CurrentRuntime) -> Response:
     """Sign in to the console; the answer sets an HttpOnly, SameSite=Strict, Secure cookie."""
     user = await rt.read(lambda c: accounts.check_password(c, request.name, request.password))
     now = rt.clock.now()
-    token = await rt.write(lambda c: accounts.create_token(c, user.name, _label(now), now))
+    token = await rt.write(
+        lambda c: tokens.create(
+            c, user.name, _label(now), now, expires_at=now + timedelta(seconds=SESSION_S)
+        )
+    )
     answer = JSONResponse(Me(user=user).model_dump(mode="json"))
     answer.set_cookie(
         SESSION_COOKIE,
@@ -57,8 +61,8 @@ async def sign_out(request: Request, rt: CurrentRuntime) -> Response:
     """Sign out: the session's token is deleted, not just forgotten by the browser."""
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        await rt.write(lambda c: accounts.revoke(c, token))
-        rt.tokens.pop(accounts.hash_token(token), None)
+        await rt.write(lambda c: tokens.end_session(c, token))
+        rt.tokens.pop(tokens.hash_token(token), None)
     answer = Response(status_code=204)
     answer.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
     return answer
@@ -79,10 +83,10 @@ async def choose_language(choice: LanguageChoice, user: CurrentUser, rt: Current
 
 
 def _remember(rt: Runtime, user: User) -> None:
-    """Tokens remembered for a minute carry the user as they were: update them."""
+    """Tokens remembered for a moment carry the user as they were: update them."""
     for key, (known, seen_at) in list(rt.tokens.items()):
-        if known.id == user.id:
-            rt.tokens[key] = (user, seen_at)
+        if known.user.id == user.id:
+            rt.tokens[key] = (known.model_copy(update={"user": user}), seen_at)
 
 
 def _label(now: datetime) -> str:

@@ -29,6 +29,7 @@ from clearline.cli.line import (
     protocol,
     rounds,
 )
+from clearline.cli.line import tokens as line_tokens
 from clearline.cli.line import zones as line_zones
 from clearline.cli.replay import replay_command
 from clearline.cli.store import agreements, ledger, node, planning, tokens, users
@@ -118,7 +119,22 @@ _group(
     STORE,
     {"add": users.user_add, "password": users.user_password},
 )
-_group("token", f"Manage API tokens. {ON_STORE}", STORE, {"create": tokens.token_create})
+token = _group(
+    "token",
+    "API tokens: create one on the node's database (set-up); issue, list and revoke them "
+    "over a running line.",
+    STORE,
+    {"create": tokens.token_create},
+)
+_commands(
+    token,
+    LINE,
+    {
+        "issue": line_tokens.token_issue,
+        "list": line_tokens.token_list,
+        "revoke": line_tokens.token_revoke,
+    },
+)
 _group(
     "ledger",
     f"The line's signed, tamper-evident record: its key and a party's export. {ON_STORE}",

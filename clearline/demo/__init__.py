@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 from clearline.model.agreement import Party
 from clearline.model.user import Language, Role
 from clearline.services import accounts
+from clearline.services import tokens as token_service
 from clearline.services.agreements import create_agreement
 
 AGREEMENT_ID = "il-tr-syria"
@@ -47,5 +48,5 @@ def create_demo(connection: Connection, now: datetime) -> Tokens:
     for party, role in cast:
         name = user_name(party, role)
         accounts.add_user(connection, name, party, role, LANGUAGE[party], now)
-        tokens.setdefault(party, {})[role] = accounts.create_token(connection, name, "demo", now)
+        tokens.setdefault(party, {})[role] = token_service.create(connection, name, "demo", now)
     return tokens

@@ -124,6 +124,14 @@ class EventType(StrEnum):
     ROUND_CLOSED = "round.closed"
     """Payload as for opened; ``round.adopted`` names the proposals it agreed."""
 
+    TOKEN_ISSUED = "account.token_issued"
+    """An API token was issued. Payload: ``token`` (id, user, party, label, scope, created_at,
+    expires_at; never the secret) and ``by`` (the user who issued it). Audience: the token's
+    party, in each agreement it is in."""
+    TOKEN_REVOKED = "account.token_revoked"
+    """A token was withdrawn: refused from then on. Payload as for issued, ``token`` with its
+    ``revoked_at`` and ``revoked_by``."""
+
     INCIDENT_FILED = "incident.filed"
     """A party filed an incident. Payload: ``incident`` as this event's one party may see it,
     and ``evidence``: the sequence numbers of the items the line gathered that it may see. One

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from clearline.clock import Clock
 from clearline.model.event import Event
 from clearline.model.ledger import Receipt
-from clearline.model.user import User
+from clearline.model.token import Credential
 from clearline.runtime.bus import Bus
 from clearline.services.deconfliction.engine import ConflictEngine
 from clearline.services.record import ledger
@@ -42,8 +42,8 @@ class Runtime:
     claim: Claim = field(init=False)
     """This node's claim on its database, taken at start-up: one node per database."""
     writer: Writer = field(init=False)
-    tokens: dict[str, tuple[User, datetime]] = field(default_factory=dict)
-    """Token hashes recently seen, with their user and when they were looked up."""
+    tokens: dict[str, tuple[Credential, datetime]] = field(default_factory=dict)
+    """Token hashes recently seen, with their user and token and when they were looked up."""
     _background: set[asyncio.Task[None]] = field(default_factory=set)
 
     def __post_init__(self) -> None:

@@ -1,9 +1,7 @@
-"""Users and API tokens. Tokens are random and long, so a SHA-256 of them is what we keep."""
+"""Users and their passwords (tokens are ``services.tokens``)."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime
 
 import argon2
@@ -14,13 +12,8 @@ from clearline.model.user import Language, Role, User
 from clearline.store import agreements as agreement_store
 from clearline.store import users as user_store
 
-TOKEN_PREFIX = "cl_"
 MIN_PASSWORD = 8
 _HASHER = argon2.PasswordHasher()
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def add_user(
@@ -33,16 +26,6 @@ def add_user(
     if not name.strip():
         raise invalid("name", "must not be empty")
     return user_store.insert_user(connection, name, party, role, language, now)
-
-
-def create_token(connection: Connection, user_name: str, label: str, now: datetime) -> str:
-    """A new bearer token for the user; the only time it is ever shown in clear."""
-    user = user_store.user_by_name(connection, user_name)
-    if user is None:
-        raise not_found("user", f"no user named {user_name!r}")
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    user_store.insert_token(connection, hash_token(token), user.id, label, now)
-    return token
 
 
 def set_password(connection: Connection, user_name: str, password: str) -> None:
@@ -74,11 +57,3 @@ def check_password(connection: Connection, name: str, password: str) -> User:
 def set_language(connection: Connection, user: User, language: Language) -> User:
     user_store.set_language(connection, user.id, language)
     return user.model_copy(update={"language": language})
-
-
-def revoke(connection: Connection, token: str) -> None:
-    user_store.delete_token(connection, hash_token(token))
-
-
-def authenticate(connection: Connection, token: str) -> User | None:
-    return user_store.user_by_token_hash(connection, hash_token(token))

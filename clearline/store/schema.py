@@ -247,7 +247,13 @@ tokens = sa.Table(
     sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False),
     sa.Column("label", sa.String(100), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("scope", sa.String(16), nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=True),
+    sa.Column("revoked_at", UTCDateTime, nullable=True),
+    sa.Column("revoked_by", sa.String(100), nullable=True),
 )
+"""API tokens by the SHA-256 of their secret; a revoked one is kept, so that who withdrew it,
+and when, stays on record."""
 
 lines = sa.Table(
     "lines",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from clearline.model.token import TOKEN_ID_LENGTH, Credential, Token, TokenScope
 from clearline.model.user import Language, Role, User
 from clearline.store.schema import insert_returning_id, tokens, users
 
@@ -29,13 +31,14 @@ def user_by_name(connection: Connection, name: str) -> User | None:
     return _one(connection, users.c.name == name)
 
 
-def user_by_token_hash(connection: Connection, token_hash: str) -> User | None:
+def credential_by_token_hash(connection: Connection, token_hash: str) -> Credential | None:
+    """The user and the token, revoked or expired as it may be: the service judges."""
     row = connection.execute(
-        sa.select(users)
+        sa.select(users, *_TOKEN_COLUMNS)
         .join(tokens, tokens.c.user_id == users.c.id)
         .where(tokens.c.hash == token_hash)
     ).first()
-    return None if row is None else _user(row)
+    return None if row is None else Credential(user=_user(row), token=_token(row))
 
 
 def set_password_hash(connection: Connection, user_id: int, password_hash: str) -> None:
@@ -54,15 +57,86 @@ def set_language(connection: Connection, user_id: int, language: Language) -> No
 
 
 def insert_token(
-    connection: Connection, token_hash: str, user_id: int, label: str, now: datetime
+    connection: Connection,
+    token_hash: str,
+    user_id: int,
+    label: str,
+    now: datetime,
+    scope: TokenScope = TokenScope.FULL,
+    expires_at: datetime | None = None,
 ) -> None:
     connection.execute(
-        tokens.insert().values(hash=token_hash, user_id=user_id, label=label, created_at=now)
+        tokens.insert().values(
+            hash=token_hash,
+            user_id=user_id,
+            label=label,
+            created_at=now,
+            scope=scope,
+            expires_at=expires_at,
+        )
     )
 
 
 def delete_token(connection: Connection, token_hash: str) -> None:
     connection.execute(tokens.delete().where(tokens.c.hash == token_hash))
+
+
+def tokens_of(connection: Connection, party: str, user_id: int | None = None) -> list[Token]:
+    """The party's tokens (one user's, where named), newest first."""
+    query = (
+        sa.select(users, *_TOKEN_COLUMNS)
+        .join(tokens, tokens.c.user_id == users.c.id)
+        .where(users.c.party == party)
+        .order_by(tokens.c.created_at.desc(), tokens.c.hash)
+    )
+    if user_id is not None:
+        query = query.where(users.c.id == user_id)
+    return [_token(row) for row in connection.execute(query)]
+
+
+def token_hash_by_id(connection: Connection, token_id: str) -> str | None:
+    """The full hash a token's id starts; None where no token, or more than one, has it."""
+    found = (
+        connection.execute(
+            sa.select(tokens.c.hash)
+            .where(tokens.c.hash.startswith(token_id, autoescape=True))
+            .limit(2)
+        )
+        .scalars()
+        .all()
+    )
+    return found[0] if len(found) == 1 else None
+
+
+def mark_revoked(connection: Connection, token_hash: str, by: str, now: datetime) -> None:
+    connection.execute(
+        tokens.update().where(tokens.c.hash == token_hash).values(revoked_at=now, revoked_by=by)
+    )
+
+
+_TOKEN_COLUMNS = (
+    tokens.c.hash,
+    tokens.c.label,
+    tokens.c.scope,
+    tokens.c.created_at.label("token_created_at"),
+    tokens.c.expires_at,
+    tokens.c.revoked_at,
+    tokens.c.revoked_by,
+)
+
+
+def _token(row: Any) -> Token:
+    return Token(
+        id=row.hash[:TOKEN_ID_LENGTH],
+        user=row.name,
+        party=row.party,
+        label=row.label,
+        scope=TokenScope(row.scope),
+        created_at=row.token_created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+        revoked_by=row.revoked_by,
+    )
 
 
 def _one(connection: Connection, where: sa.ColumnElement[bool]) -> User | None:

@@ -65,7 +65,16 @@ def every_event_type(line: Line, clock: FixedClock) -> dict[str, dict[str, Any]]
     paging_traffic(line, clock)
     amendment_traffic(line, clock)
     round_traffic(line)
+    token_traffic(line)
     return kept
+
+
+def token_traffic(line: Line) -> None:
+    """A token issued to IL's radar feed, then revoked."""
+    token = {"label": "radar feed", "scope": "tracks", "user": "il-system"}
+    issued = created(line.post("IL", "/v1/tokens", "liaison_officer", json=token))  # issued
+    path = f"/v1/tokens/{issued['issued']['id']}"
+    ok(line.client.delete(path, headers=line.headers("IL", "liaison_officer")))  # revoked
 
 
 def round_traffic(line: Line) -> None:

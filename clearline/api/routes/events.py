@@ -21,9 +21,12 @@ from starlette.concurrency import run_in_threadpool
 
 from clearline.api.auth import (
     SESSION_COOKIE,
+    TOKEN_MEMORY,
+    TRACKS_PATH,
     CurrentRuntime,
     CurrentUser,
     authenticate,
+    in_scope,
     runtime_of,
 )
 from clearline.api.schemas import EventPage, present
@@ -31,6 +34,7 @@ from clearline.model.errors import ClearlineError, from_validation
 from clearline.model.event import Event
 from clearline.model.fields import MAX_ID
 from clearline.model.message import Message
+from clearline.model.token import Credential, TokenScope
 from clearline.model.track import TrackBatch
 from clearline.model.user import User
 from clearline.runtime.bus import Subscription
@@ -96,10 +100,9 @@ async def stream(
     """
     rt = runtime_of(websocket)
     header = websocket.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    secret = token or header or websocket.cookies.get(SESSION_COOKIE) or None
     try:
-        user = await authenticate(
-            rt, token or header or websocket.cookies.get(SESSION_COOKIE) or None
-        )
+        found = await authenticate(rt, secret)
     except ClearlineError as exc:
         # Accept first so that browsers, which never see a refused handshake's status, get the
         # close code and reason.
@@ -107,6 +110,7 @@ async def stream(
         await websocket.close(code=UNAUTHORISED, reason=exc.reason)
         return
     await websocket.accept()
+    user, scope = found.user, found.token.scope
     subscription = rt.bus.subscribe(user.party, user.role)
     try:
         async with anyio.create_task_group() as streams:
@@ -117,13 +121,32 @@ async def stream(
                 streams.cancel_scope.cancel()
 
             async def watch_client() -> None:
-                await _listen(websocket, rt, user)
+                await _listen(websocket, rt, found)
                 streams.cancel_scope.cancel()
 
-            streams.start_soon(pump)
+            async def watch_token() -> None:
+                await _until_refused(rt, secret)
+                with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+                    await websocket.close(code=UNAUTHORISED, reason="the token no longer works")
+                streams.cancel_scope.cancel()
+
+            if scope is not TokenScope.TRACKS:  # a radar feed's token reads nothing
+                streams.start_soon(pump)
             streams.start_soon(watch_client)
+            streams.start_soon(watch_token)
     finally:
         rt.bus.unsubscribe(subscription)
+
+
+async def _until_refused(rt: Runtime, secret: str | None) -> None:
+    """Look the token up again as often as a node trusts it: a revoked or expired token ends
+    its stream as it ends its requests."""
+    while True:
+        await anyio.sleep(TOKEN_MEMORY.total_seconds())
+        try:
+            await authenticate(rt, secret)
+        except ClearlineError:
+            return
 
 
 async def _pump(
@@ -144,13 +167,19 @@ async def _pump(
     await websocket.close(code=1013, reason="fell behind: reconnect with since")
 
 
-async def _listen(websocket: WebSocket, rt: Runtime, user: User) -> None:
+async def _listen(websocket: WebSocket, rt: Runtime, found: Credential) -> None:
     """Take what the client sends (track reports) until it goes away, so that an idle stream
     does not linger. A frame ``{"type": "tracks", "reports": [...]}`` is a ``POST /v1/tracks``
     batch; the answer is ``{"type": "tracks.accepted", "accepted": n}`` or an error frame
     shaped as the HTTP API's errors, and the stream stays open either way."""
     while (frame := await websocket.receive())["type"] != "websocket.disconnect":
-        answer = await _take(rt, user, frame.get("text") or frame.get("bytes") or b"")
+        text = frame.get("text") or frame.get("bytes") or b""
+        try:
+            in_scope(found.token.scope, "POST", TRACKS_PATH)
+        except ClearlineError as exc:
+            answer = _error(exc)
+        else:
+            answer = await _take(rt, found.user, text)
         await websocket.send_text(json.dumps(answer))
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from clearline.cli.options import CLOCK, Db, admin
-from clearline.services import accounts
+from clearline.services import tokens
 
 
 def token_create(
@@ -19,4 +19,4 @@ def token_create(
 
     Example: clearline token create il-duty-officer --label console
     """
-    typer.echo(admin(db, lambda c: accounts.create_token(c, user, label, CLOCK.now())))
+    typer.echo(admin(db, lambda c: tokens.create(c, user, label, CLOCK.now())))
