@@ -27,6 +27,7 @@ from clearline.api.routes import (
     rounds,
     tokens,
     tracks,
+    users,
     webhooks,
     zones,
 )
@@ -118,6 +119,7 @@ def create_app(
         tracks,
         webhooks,
         tokens,
+        users,
         session,
     ):
         app.include_router(resource.router)

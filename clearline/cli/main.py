@@ -30,6 +30,7 @@ from clearline.cli.line import (
     rounds,
 )
 from clearline.cli.line import tokens as line_tokens
+from clearline.cli.line import users as line_users
 from clearline.cli.line import zones as line_zones
 from clearline.cli.replay import replay_command
 from clearline.cli.store import agreements, ledger, node, planning, tokens, users
@@ -113,11 +114,22 @@ _commands(app, CHECKS, {"verify": verify, "replay": replay_command})
 _group(
     "agreement", f"Manage agreements. {ON_STORE}", STORE, {"create": agreements.agreement_create}
 )
-_group(
+user = _group(
     "user",
-    f"Manage users. {ON_STORE}",
+    "Users: add one and set its password on the node's database (set-up); list, enrol, "
+    "change and reset your party's over a running line (liaison officers).",
     STORE,
     {"add": users.user_add, "password": users.user_password},
+)
+_commands(
+    user,
+    LINE,
+    {
+        "list": line_users.user_list,
+        "enrol": line_users.user_enrol,
+        "change": line_users.user_change,
+        "reset": line_users.user_reset,
+    },
 )
 token = _group(
     "token",

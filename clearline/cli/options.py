@@ -97,3 +97,11 @@ def known(connection: Connection, agreement_id: str) -> None:
     """A mistyped agreement is refused, not taken for one without zones or notices."""
     if not agreement_store.agreement_exists(connection, agreement_id):
         raise invalid("agreement", f"no agreement {agreement_id!r}")
+
+
+def new_password() -> str:
+    """Asked twice, never echoed; or CLEARLINE_PASSWORD, for scripts."""
+    given = os.environ.get("CLEARLINE_PASSWORD")
+    if given is not None:
+        return given
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))

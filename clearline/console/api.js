@@ -109,3 +109,12 @@ export const attachFile = (id, file) =>
 export const incidentFileUrl = (id, sha256) => `${incidentPath(id)}/attachments/${sha256}`;
 /** Show items of the party's own (by `seq`) to another party of the case or the mediator. */
 export const shareItems = (id, to, items) => post(`${incidentPath(id)}/share`, { with: to, items });
+
+// --- a party's people and tokens, administered by its liaison officer ---------------------
+
+export const partyUsers = () => get("/v1/users").then((a) => a.users);
+export const addUser = (person) => post("/v1/users", person);
+export const changeUser = (name, change) =>
+  request("PATCH", `/v1/users/${encodeURIComponent(name)}`, { body: change });
+export const partyTokens = () => get("/v1/tokens").then((a) => a.tokens);
+export const revokeToken = (id) => request("DELETE", `/v1/tokens/${id}`);

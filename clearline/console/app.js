@@ -15,6 +15,7 @@ import { renderFigures } from "./mediator.js";
 import { LiveStream } from "./stream.js";
 import { TALK_EVENTS, Talks, canTalk } from "./talks.js";
 import { INCIDENT_EVENTS, Incidents, canReview } from "./incidents.js";
+import { PEOPLE_EVENTS, People, canManage } from "./people.js";
 
 const $ = (id) => document.getElementById(id);
 const TRACKS_EVERY_MS = 2000;
@@ -47,6 +48,8 @@ const state = {
 let map = null;
 /** The talks pane (amendments and rounds of talks), for liaison officers and the mediator. */
 let talks = null;
+/** The people pane (the party's users and tokens), for its liaison officers. */
+let people = null;
 /** The incidents pane (cases under joint review), for duty and liaison officers, the mediator. */
 let incidents = null;
 let online = false;
@@ -223,6 +226,7 @@ function onEvent(event) {
   if (QUEUE_EVENTS.test(event.type)) alerts.changed();
   if (talks && TALK_EVENTS.test(event.type)) talks.load().catch(report);
   if (incidents && INCIDENT_EVENTS.test(event.type)) incidents.load().catch(report);
+  if (people && PEOPLE_EVENTS.test(event.type)) people.load().catch(report);
   if (state.user.role === "mediator") loadLines().catch(report);
 }
 
@@ -350,12 +354,21 @@ async function startIncidents() {
   await incidents.load().catch(report);
 }
 
+/** The people pane; a failure to load it is reported, and the rest of the console goes on. */
+async function startPeople() {
+  if (!canManage(state.user)) return;
+  $("people-pane").hidden = false;
+  people = new People($("people"), state.user, report);
+  await people.load().catch(report);
+}
+
 async function startParty() {
   const since = await api.lastSeq();
   await Promise.all([loadLines(), loadMessages(), loadZones(), loadPartyPicture(), loadTracks()]);
   if (canWatch(state.user)) await alerts.start(state.user);
   await startTalks();
   await startIncidents();
+  await startPeople();
   connect(since);
   poll(loadTracks, TRACKS_EVERY_MS);
 }
@@ -414,6 +427,7 @@ async function switchLanguage(event) {
   changed(...(state.user.role === "mediator" ? MEDIATOR_PARTS : PARTY_PARTS));
   talks?.render();
   incidents?.render();
+  people?.render();
 }
 
 async function signOut() {

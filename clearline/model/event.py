@@ -124,6 +124,13 @@ class EventType(StrEnum):
     ROUND_CLOSED = "round.closed"
     """Payload as for opened; ``round.adopted`` names the proposals it agreed."""
 
+    USER_ADDED = "account.user_added"
+    """A party's liaison officer added a user. Payload: ``user`` (name, party, role,
+    language, active), ``changes`` (``["added"]``), ``by``. Audience: the party, in each
+    agreement it is in; never a password or its hash."""
+    USER_CHANGED = "account.user_changed"
+    """A user's role, language, activity or password changed. Payload as for added, with
+    ``changes`` naming what changed (``role``, ``language``, ``active``, ``password``)."""
     TOKEN_ISSUED = "account.token_issued"
     """An API token was issued. Payload: ``token`` (id, user, party, label, scope, created_at,
     expires_at; never the secret) and ``by`` (the user who issued it). Audience: the token's

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from clearline.model.agreement import PartyCode
 
@@ -39,7 +39,44 @@ class User(BaseModel):
     party: PartyCode
     role: Role
     language: Language
+    active: bool = Field(
+        default=True, description="A deactivated user's sign-ins and tokens are all refused."
+    )
 
     @property
     def is_watch(self) -> bool:
         return self.role in HUMAN_WATCH_ROLES
+
+
+MEDIATOR_ROLES = frozenset({Role.MEDIATOR})
+"""The roles a mediating party's people hold: it reads figures and comments, nothing else."""
+PARTY_ROLES = frozenset(Role) - MEDIATOR_ROLES
+"""The roles a party's people hold."""
+
+
+class UserRequest(BaseModel):
+    """A person or system a liaison officer adds to its own party."""
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    role: Role
+    language: Language = Language.EN
+    password: str | None = Field(
+        default=None,
+        min_length=8,
+        max_length=200,
+        description="For the console; none for a system.",
+    )
+
+
+class UserChange(BaseModel):
+    """What a liaison officer changes of its party's user: what is left out stays as it is."""
+
+    role: Role | None = None
+    language: Language | None = None
+    active: bool | None = Field(
+        default=None, description="false: every sign-in and token of the user stops at once."
+    )
+
+
+class PasswordReset(BaseModel):
+    password: str = Field(min_length=8, max_length=200)

@@ -19,8 +19,7 @@ from clearline.model.errors import conflict, forbidden, invalid, not_found
 from clearline.model.event import EventType
 from clearline.model.token import Credential, Issued, Token, TokenRequest, TokenScope
 from clearline.model.user import Role, User
-from clearline.store import agreements as agreement_store
-from clearline.store import events as event_store
+from clearline.services import accounts
 from clearline.store import users as user_store
 
 PREFIX = "cl_"
@@ -89,9 +88,11 @@ def end_session(connection: Connection, token: str) -> None:
 
 
 def authenticate(connection: Connection, token: str, now: datetime) -> Credential | None:
-    """Who the token speaks for, if it still works: not revoked, not expired."""
+    """Who the token speaks for, if it still works: not revoked, not expired, and its user
+    not deactivated."""
     found = user_store.credential_by_token_hash(connection, hash_token(token))
-    return found if found is not None and found.token.works_at(now) else None
+    works = found is not None and found.user.active and found.token.works_at(now)
+    return found if works else None
 
 
 def _managed(connection: Connection, actor: User, token_id: str) -> tuple[str, Credential]:
@@ -123,8 +124,6 @@ def _manages(actor: User, holder: User) -> bool:
 def _tell(
     connection: Connection, type: EventType, token: Token, actor: User, now: datetime
 ) -> None:
-    """On the party's record in each agreement it is in: every member of the party sees who
-    holds which token for what, none the secret."""
+    """Every member of the party sees who holds which token for what, none the secret."""
     payload = {"token": token.model_dump(mode="json"), "by": actor.name}
-    for agreement in agreement_store.agreements_of(connection, token.party):
-        event_store.append(connection, type, now, agreement.id, [token.party], payload)
+    accounts.tell_party(connection, type, token.party, payload, now)

@@ -237,6 +237,7 @@ users = sa.Table(
     sa.Column("language", sa.String(2), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("password_hash", sa.String(200), nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False),
 )
 """People and machines; a person who signs in to the console has an argon2 password hash."""
 

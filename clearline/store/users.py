@@ -18,7 +18,9 @@ def insert_user(
 ) -> User:
     user_id = insert_returning_id(
         connection,
-        users.insert().values(name=name, party=party, role=role, language=language, created_at=now),
+        users.insert().values(
+            name=name, party=party, role=role, language=language, created_at=now, active=True
+        ),
     )
     return User(id=user_id, name=name, party=party, role=role, language=language)
 
@@ -54,6 +56,20 @@ def password_hash_of(connection: Connection, name: str) -> tuple[User, str | Non
 
 def set_language(connection: Connection, user_id: int, language: Language) -> None:
     connection.execute(users.update().where(users.c.id == user_id).values(language=language))
+
+
+def update_user(connection: Connection, user: User) -> None:
+    """Its role, language and whether it is active, as given."""
+    connection.execute(
+        users.update()
+        .where(users.c.id == user.id)
+        .values(role=user.role, language=user.language, active=user.active)
+    )
+
+
+def users_of(connection: Connection, party: str) -> list[User]:
+    query = sa.select(users).where(users.c.party == party).order_by(users.c.name)
+    return [_user(row) for row in connection.execute(query)]
 
 
 def insert_token(
@@ -151,4 +167,5 @@ def _user(row: sa.Row[object]) -> User:
         party=row.party,  # type: ignore[attr-defined]
         role=Role(row.role),  # type: ignore[attr-defined]
         language=Language(row.language),  # type: ignore[attr-defined]
+        active=row.active,  # type: ignore[attr-defined]
     )

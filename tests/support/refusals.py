@@ -29,8 +29,10 @@ from clearline.store.schema import (
     round_attachments,
     rounds,
     signing_keys,
+    tokens,
     track_reports,
     tracks,
+    users,
 )
 
 
@@ -78,6 +80,8 @@ def stored(engine: Engine) -> dict[str, Any]:
             "file pieces": rows(blob_chunks),
             "incidents": rows(incidents),
             "incident evidence": rows(incident_evidence),
+            "users": rows(users),
+            "tokens": rows(tokens),
         }
 
 

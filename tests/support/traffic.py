@@ -65,16 +65,21 @@ def every_event_type(line: Line, clock: FixedClock) -> dict[str, dict[str, Any]]
     paging_traffic(line, clock)
     amendment_traffic(line, clock)
     round_traffic(line)
-    token_traffic(line)
+    account_traffic(line)
     return kept
 
 
-def token_traffic(line: Line) -> None:
-    """A token issued to IL's radar feed, then revoked."""
+def account_traffic(line: Line) -> None:
+    """A duty officer added to IL and its language changed; a token issued to IL's radar
+    feed, then revoked."""
+    person = {"name": "il-duty-2", "role": "duty_officer", "language": "he"}
+    created(line.post("IL", "/v1/users", "liaison_officer", json=person))  # added
+    headers = line.headers("IL", "liaison_officer")
+    ok(line.client.patch("/v1/users/il-duty-2", json={"language": "en"}, headers=headers))
     token = {"label": "radar feed", "scope": "tracks", "user": "il-system"}
     issued = created(line.post("IL", "/v1/tokens", "liaison_officer", json=token))  # issued
     path = f"/v1/tokens/{issued['issued']['id']}"
-    ok(line.client.delete(path, headers=line.headers("IL", "liaison_officer")))  # revoked
+    ok(line.client.delete(path, headers=headers))  # revoked
 
 
 def round_traffic(line: Line) -> None:

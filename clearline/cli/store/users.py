@@ -3,13 +3,12 @@ sign in to the console."""
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
 from sqlalchemy import Connection
 
-from clearline.cli.options import CLOCK, Db, admin
+from clearline.cli.options import CLOCK, Db, admin, new_password
 from clearline.model.user import Language, Role, User
 from clearline.services import accounts
 
@@ -30,7 +29,7 @@ def user_add(
 
     Example: clearline user add il-duty-2 --party IL --role duty_officer --language he --password
     """
-    secret = _new_password() if password else None
+    secret = new_password() if password else None
 
     def add(connection: Connection) -> User:
         user = accounts.add_user(connection, name, party, role, language, CLOCK.now())
@@ -50,14 +49,6 @@ def user_password(
 
     Example: clearline user password il-duty-officer
     """
-    secret = _new_password()
+    secret = new_password()
     admin(db, lambda c: accounts.set_password(c, name, secret))
     typer.echo(f"password of {name} set")
-
-
-def _new_password() -> str:
-    """Asked twice, never echoed; or CLEARLINE_PASSWORD, for scripts."""
-    given = os.environ.get("CLEARLINE_PASSWORD")
-    if given is not None:
-        return given
-    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
