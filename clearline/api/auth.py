@@ -66,13 +66,17 @@ def _unauthenticated() -> ClearlineError:
     )
 
 
-async def current_user(
+async def current_credential(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> User:
+) -> Credential:
     token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
     found = await authenticate(runtime_of(request), token)
     in_scope(found.token.scope, request.method, request.url.path)
+    return found
+
+
+async def current_user(found: Annotated[Credential, Depends(current_credential)]) -> User:
     return found.user
 
 
@@ -84,5 +88,7 @@ async def party_user(user: Annotated[User, Depends(current_user)]) -> User:
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+CurrentCredential = Annotated[Credential, Depends(current_credential)]
+"""The user and the token a request came with: for what depends on the token itself."""
 PartyUser = Annotated[User, Depends(party_user)]
 CurrentRuntime = Annotated[Runtime, Depends(runtime)]

@@ -46,11 +46,21 @@ def create(
     return token
 
 
-def issue(connection: Connection, actor: User, request: TokenRequest, now: datetime) -> Issued:
-    """A token for the actor, or (a liaison officer) for a user of its party."""
+def issue(
+    connection: Connection, issuer: Credential, request: TokenRequest, now: datetime
+) -> Issued:
+    """A token for the actor, or (a liaison officer) for a user of its party; never one that
+    outlives the token it is issued with, so that a leaked token that expires cannot mint
+    one that does not."""
+    actor = issuer.user
     holder = _holder(connection, actor, request.user)
     if request.expires_at is not None and request.expires_at <= now:
         raise invalid("expires_at", f"{request.expires_at.isoformat()} has passed already")
+    until = issuer.token.expires_at
+    if until is not None and (request.expires_at is None or request.expires_at > until):
+        raise invalid(
+            "expires_at", f"the token you issue with expires at {until.isoformat()}: no later"
+        )
     secret = create(connection, holder.name, request.label, now, request.scope, request.expires_at)
     found = user_store.credential_by_token_hash(connection, hash_token(secret))
     assert found is not None

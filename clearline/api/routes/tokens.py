@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
 
-from clearline.api.auth import CurrentRuntime, CurrentUser
+from clearline.api.auth import CurrentCredential, CurrentRuntime, CurrentUser
 from clearline.api.schemas import as_json
 from clearline.model.token import TOKEN_ID_LENGTH, Issued, Token, TokenRequest
 from clearline.services import tokens
@@ -21,12 +21,13 @@ class TokenList(BaseModel):
 
 
 @router.post("", status_code=201, response_model=Issued)
-async def issue(request: TokenRequest, user: CurrentUser, rt: CurrentRuntime) -> Response:
+async def issue(request: TokenRequest, found: CurrentCredential, rt: CurrentRuntime) -> Response:
     """Issue a token, e.g. `{"label": "radar feed", "scope": "tracks", "expires_at":
     "2027-01-01T00:00:00Z", "user": "il-system"}`: for yourself, or (a liaison officer) for
-    a user of your party. The answer holds the secret, the only time the line shows it."""
+    a user of your party. The answer holds the secret, the only time the line shows it. A
+    token that expires issues none that outlives it."""
     now = rt.clock.now()
-    issued = await rt.write(lambda c: tokens.issue(c, user, request, now))
+    issued = await rt.write(lambda c: tokens.issue(c, found, request, now))
     return as_json(issued, 201)
 
 

@@ -173,3 +173,15 @@ def test_a_bad_token_request_is_refused_naming_the_field(
 ) -> None:
     refusal = refused(engine, lambda: line.post("IL", TOKENS, LIAISON, json=request_body))
     assert (refusal.status, refusal.field) == (422, field)
+
+
+def test_a_token_that_expires_issues_none_that_outlives_it(line: Line, clock: FixedClock) -> None:
+    """A leaked token that expires cannot mint one that does not."""
+    until = clock.now() + timedelta(hours=1)
+    secret = issued(line, expires_at=until.isoformat())["token"]
+    forever = line.client.post(TOKENS, json={"label": "forever"}, headers=bearer(secret))
+    assert (forever.status_code, forever.json()["field"]) == (422, "expires_at")
+    later = {"label": "later", "expires_at": (until + timedelta(seconds=1)).isoformat()}
+    assert line.client.post(TOKENS, json=later, headers=bearer(secret)).status_code == 422
+    within = {"label": "within", "expires_at": until.isoformat()}
+    assert line.client.post(TOKENS, json=within, headers=bearer(secret)).status_code == 201

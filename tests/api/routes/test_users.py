@@ -6,12 +6,14 @@ alone, never with a password."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
 from starlette.websockets import WebSocketDisconnect
 
+from clearline.clock import FixedClock
 from tests.conftest import Line
 from tests.support.refusals import refused
 from tests.support.seen import everything
@@ -65,11 +67,14 @@ def test_its_role_language_and_password_change(line: Line) -> None:
     assert signed_in(line, "il-duty-2", "Dawnwatch-2025").status_code == 200
 
 
-def test_deactivated_its_sign_in_tokens_and_stream_stop_at_once(line: Line) -> None:
+def test_deactivated_its_sign_in_tokens_and_stream_stop_at_once(
+    line: Line, clock: FixedClock
+) -> None:
     enrolled(line)
     session = signed_in(line, "il-duty-2")
     cookie = session.cookies["clearline_session"]
-    token = {"label": "duty laptop", "scope": "read"}
+    until = (clock.now() + timedelta(hours=1)).isoformat()
+    token = {"label": "duty laptop", "scope": "read", "expires_at": until}
     console = {"Cookie": f"clearline_session={cookie}"}
     issued = line.client.post("/v1/tokens", json=token, headers=console)
     assert issued.status_code == 201, issued.text
