@@ -15,8 +15,8 @@ What it measures, for each size of ``--sizes`` (MiB; 1, 10 and 50: the limit), s
   one small file sent and fetched back, and after each size's uploads: sizes go up, so its
   growth over the start is the most any file so far needed at once. Then after the
   downloads, and after one dossier of a second case holding one file of each size (its time
-  and size too: the zip is built in memory, so it grows by about what the case's files
-  weigh).
+  and size too: the zip is spooled to disk and its files copied in piece by piece, so it
+  should grow by a few pieces, not by what the files weigh).
 * baseline: the same files, sent the same way, to a bare Starlette app under uvicorn in its
   own process that reads the body as it streams and hashes it: HTTP and SHA-256 alone, no
   type check, spool, store or ledger. Ratio: our median upload over its, per size.

@@ -31,9 +31,3 @@ def pieces(connection: Connection, sha256: str) -> int:
 def piece(connection: Connection, sha256: str, n: int) -> bytes:
     query = sa.select(c.data).where(c.sha256 == sha256, c.n == n)
     return bytes(connection.execute(query).scalar_one())
-
-
-def content(connection: Connection, sha256: str) -> bytes:
-    """The whole file, for a document that carries it (a dossier)."""
-    query = sa.select(c.data).where(c.sha256 == sha256).order_by(c.n)
-    return b"".join(bytes(data) for data in connection.execute(query).scalars())

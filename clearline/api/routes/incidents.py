@@ -3,13 +3,19 @@ read as the reader's party may see it, and taken away whole as a dossier."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from typing import IO
+
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from clearline.api.auth import CurrentRuntime, CurrentUser
 from clearline.api.params import FileName, RecordId, Sha256
 from clearline.api.schemas import as_json
 from clearline.api.uploads import received, served
+from clearline.model.attachment import MIB
 from clearline.model.incident import (
     ATTACHMENT_MAX_BYTES,
     CaseView,
@@ -28,6 +34,8 @@ from clearline.services.incidents.dossier import dossier as make_dossier
 from clearline.services.record import signing
 
 router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
+SPOOLED = 8 * MIB
+"""A dossier this size or smaller is built in memory; a larger one on disk."""
 
 
 class IncidentList(BaseModel):
@@ -195,10 +203,26 @@ async def attachment(
 @router.get("/{incident_id}/dossier")
 async def dossier(incident_id: RecordId, user: CurrentUser, rt: CurrentRuntime) -> Response:
     """The case as you may see it, with every item's ledger entry and inclusion proof under
-    a signed head, as a zip: `clearline verify case.zip --key KEY` checks it offline."""
+    a signed head, and the files you may see, as a zip: `clearline verify case.zip --key KEY`
+    checks it offline."""
     now, key = rt.clock.now(), signing.public_text(rt.key)
-    data = await rt.read(lambda c: make_dossier(c, user, incident_id, key, now))
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOLED)  # noqa: SIM115 (closed by the answer)
+    try:
+        await rt.read(lambda c: make_dossier(c, user, incident_id, key, now, out))
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
     disposition = f'attachment; filename="incident-{incident_id}.zip"'
-    return Response(
-        data, media_type="application/zip", headers={"Content-Disposition": disposition}
+    return StreamingResponse(
+        _pieces(out),
+        media_type="application/zip",
+        headers={"Content-Disposition": disposition},
     )
+
+
+def _pieces(out: IO[bytes]) -> Iterator[bytes]:
+    """The spooled dossier, a mebibyte at a time, removed once sent (or the client gone)."""
+    with out:
+        while piece := out.read(MIB):
+            yield piece

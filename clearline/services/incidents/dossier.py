@@ -7,18 +7,17 @@ case the reader was told of: its ledger entry, payload, salt and inclusion proof
 head), ``attachments/<sha256>`` (each file attached that the reader may see, as kept), and
 ``manifest.json`` (what made it, for whom, and each file's SHA-256).
 
-The zip is built in memory: each file of a case is bounded (``ATTACHMENT_MAX_BYTES``), and a
-dossier is asked for after an incident, not on the line's hot path.
+The zip is written to a file the caller gives (the API's is spooled to disk), each attached
+file copied into it piece by piece: a dossier of many files is never held whole in memory.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import zipfile
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Connection
 
@@ -39,9 +38,14 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def dossier(
-    connection: Connection, user: User, incident_id: int, public_key: str, now: datetime
-) -> bytes:
-    """The dossier of a case, for the user's party."""
+    connection: Connection,
+    user: User,
+    incident_id: int,
+    public_key: str,
+    now: datetime,
+    out: IO[bytes],
+) -> None:
+    """The dossier of a case, for the user's party, written to ``out``."""
     ledger_store.read_one_moment(connection)
     view = incidents.case(connection, user, incident_id)
     steps = incident_store.case_events(connection, view.incident, user.party)
@@ -63,31 +67,36 @@ def dossier(
         }
         for seq, leaf in sorted(leaves.items())
     ]
-    files = {
+    documents = {
         CASE: _json(view.model_dump(mode="json")),
         LEDGER: _json({"head": head.model_dump(mode="json"), "entries": entries}),
     }
-    for item in attachments.of_case(view.evidence):
-        sha256 = item.payload["attachment"]["sha256"]
-        files[ATTACHMENTS + sha256] = blobs.content(connection, sha256)
+    kept = attachments.of_case(view.evidence)
+    files = {ATTACHMENTS + item.payload["attachment"]["sha256"] for item in kept}
+    hashes = {name: hashlib.sha256(data).hexdigest() for name, data in documents.items()}
     manifest = {
         "format": FORMAT,
         "incident": incident_id,
         "party": user.party,
         "public_key": public_key,
         "made_at": now.isoformat(),
-        "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+        "files": hashes | {name: name.removeprefix(ATTACHMENTS) for name in sorted(files)},
     }
-    return _zipped({MANIFEST: _json(manifest), **files})
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in {MANIFEST: _json(manifest), **documents}.items():
+            archive.writestr(zipfile.ZipInfo(name, _ZIP_TIME), data, zipfile.ZIP_DEFLATED)
+        for name in sorted(files):
+            _copy(connection, archive, name)
+
+
+def _copy(connection: Connection, archive: zipfile.ZipFile, name: str) -> None:
+    """A kept file into the archive piece by piece, stored as it is: photos and PDFs are
+    compressed already, and a file is never held whole."""
+    sha256 = name.removeprefix(ATTACHMENTS)
+    with archive.open(zipfile.ZipInfo(name, _ZIP_TIME), "w") as member:
+        for n in range(blobs.pieces(connection, sha256)):
+            member.write(blobs.piece(connection, sha256, n))
 
 
 def _json(document: Any) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True).encode()
-
-
-def _zipped(files: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(zipfile.ZipInfo(name, _ZIP_TIME), data, zipfile.ZIP_DEFLATED)
-    return out.getvalue()

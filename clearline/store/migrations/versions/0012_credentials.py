@@ -21,27 +21,25 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Upgrade schema: every token there was may do all its user may, and never expires;
-    every user there was is active."""
-    with op.batch_alter_table("tokens") as table:
-        table.add_column(sa.Column("scope", sa.String(16), nullable=False, server_default="full"))
-        table.add_column(sa.Column("expires_at", sa.DateTime(), nullable=True))
-        table.add_column(sa.Column("revoked_at", sa.DateTime(), nullable=True))
-        table.add_column(sa.Column("revoked_by", sa.String(100), nullable=True))
-    with op.batch_alter_table("tokens") as table:
-        table.alter_column("scope", existing_type=sa.String(16), server_default=None)
-    with op.batch_alter_table("users") as table:
-        table.add_column(
-            sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
-    with op.batch_alter_table("users") as table:
-        table.alter_column("active", existing_type=sa.Boolean(), server_default=None)
+    every user there was is active.
+
+    Plain ``ADD COLUMN``, never a batch copy: on SQLite a copy drops and recreates the table,
+    which tokens and events refer to, and that fails on a populated store. The defaults stay:
+    the line always writes both columns itself."""
+    op.add_column(
+        "tokens", sa.Column("scope", sa.String(16), nullable=False, server_default="full")
+    )
+    for name in ("expires_at", "revoked_at"):
+        op.add_column("tokens", sa.Column(name, sa.DateTime(), nullable=True))
+    op.add_column("tokens", sa.Column("revoked_by", sa.String(100), nullable=True))
+    op.add_column(
+        "users", sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true())
+    )
 
 
 def downgrade() -> None:
     """Downgrade schema: revoked tokens go, as they would have been deleted."""
     op.execute("DELETE FROM tokens WHERE revoked_at IS NOT NULL")
-    with op.batch_alter_table("users") as table:
-        table.drop_column("active")
-    with op.batch_alter_table("tokens") as table:
-        for name in ("revoked_by", "revoked_at", "expires_at", "scope"):
-            table.drop_column(name)
+    op.drop_column("users", "active")
+    for name in ("revoked_by", "revoked_at", "expires_at", "scope"):
+        op.drop_column("tokens", name)
