@@ -85,6 +85,8 @@ def enrol(connection: Connection, actor: User, request: UserRequest, now: dateti
     """A new user of the actor's party, with a console password where given."""
     _liaison(actor)
     _check_role(connection, actor.party, request.role)
+    if request.role is Role.SYSTEM and request.password is not None:
+        raise invalid("password", "a system account signs in with tokens only, never a password")
     user = add_user(connection, request.name, actor.party, request.role, request.language, now)
     if request.password is not None:
         set_password(connection, user.name, request.password)

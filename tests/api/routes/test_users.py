@@ -135,6 +135,7 @@ def test_a_party_keeps_an_active_liaison_officer(line: Line, engine: Engine) -> 
         ({**NEWCOMER, "name": "il-duty-officer"}, 409, "name"),
         ({**NEWCOMER, "name": "IL Duty"}, 422, "name"),
         ({**NEWCOMER, "password": "short"}, 422, "password"),
+        ({**NEWCOMER, "role": "system"}, 422, "password"),
     ],
 )
 def test_a_bad_user_is_refused_naming_the_field(
