@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -50,6 +51,14 @@ async def authenticate(rt: Runtime, token: str | None) -> Credential:
         raise _unauthenticated()
     rt.tokens[key] = (found, now)
     return found
+
+
+def forget(rt: Runtime, which: Callable[[str, Credential], bool]) -> None:
+    """Drop the tokens this node remembers that ``which`` picks (by hash and credential), so
+    that their next request is looked up again: after a revocation, a sign-out, or a change
+    of their user."""
+    for key in [k for k, (found, _) in rt.tokens.items() if which(k, found)]:
+        del rt.tokens[key]
 
 
 def in_scope(scope: TokenScope, method: str, path: str) -> None:

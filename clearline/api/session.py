@@ -9,9 +9,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from clearline.api.auth import SESSION_COOKIE, CurrentRuntime, CurrentUser
+from clearline.api.auth import SESSION_COOKIE, CurrentRuntime, CurrentUser, forget
 from clearline.model.user import Language, User
-from clearline.runtime.node import Runtime
 from clearline.services import accounts, tokens
 
 router = APIRouter(prefix="/v1", tags=["auth"])
@@ -62,7 +61,8 @@ async def sign_out(request: Request, rt: CurrentRuntime) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await rt.write(lambda c: tokens.end_session(c, token))
-        rt.tokens.pop(tokens.hash_token(token), None)
+        signed_out = tokens.hash_token(token)
+        forget(rt, lambda key, _: key == signed_out)
     answer = Response(status_code=204)
     answer.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
     return answer
@@ -78,15 +78,8 @@ async def me(user: CurrentUser) -> Me:
 async def choose_language(choice: LanguageChoice, user: CurrentUser, rt: CurrentRuntime) -> Me:
     """The language the console and structured messages are shown in, remembered."""
     changed = await rt.write(lambda c: accounts.set_language(c, user, choice.language))
-    _remember(rt, changed)
+    forget(rt, lambda _, found: found.user.id == changed.id)
     return Me(user=changed)
-
-
-def _remember(rt: Runtime, user: User) -> None:
-    """Tokens remembered for a moment carry the user as they were: update them."""
-    for key, (known, seen_at) in list(rt.tokens.items()):
-        if known.user.id == user.id:
-            rt.tokens[key] = (known.model_copy(update={"user": user}), seen_at)
 
 
 def _label(now: datetime) -> str:

@@ -17,12 +17,11 @@ PIECE = MIB
 
 
 def upload(
-    url: str, token: str, path: str, file: Path, limit: int, media_type: str | None = None
+    url: str, token: str, path: str, file: Path, media_type: str | None = None
 ) -> tuple[Any, str]:
-    """POST ``file`` as the request's body, typed by its name unless ``media_type`` says;
-    refused here when over ``limit``, so nothing is sent that the line would refuse. The
-    line's answer, and the file's SHA-256 as hashed here while it was sent."""
-    within(file, limit)
+    """POST ``file`` (checked ``within`` its limit first) as the request's body, typed by its
+    name unless ``media_type`` says. The line's answer, and the file's SHA-256 as hashed here
+    while it was sent."""
     digest = hashlib.sha256()
     kind = media_type or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     answer = request(

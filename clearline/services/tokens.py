@@ -41,6 +41,17 @@ def create(
     user = user_store.user_by_name(connection, user_name)
     if user is None:
         raise not_found("user", f"no user named {user_name!r}")
+    return _new(connection, user, label, now, scope, expires_at)
+
+
+def _new(
+    connection: Connection,
+    user: User,
+    label: str,
+    now: datetime,
+    scope: TokenScope,
+    expires_at: datetime | None,
+) -> str:
     token = PREFIX + secrets.token_urlsafe(32)
     user_store.insert_token(connection, hash_token(token), user.id, label, now, scope, expires_at)
     return token
@@ -61,7 +72,7 @@ def issue(
         raise invalid(
             "expires_at", f"the token you issue with expires at {until.isoformat()}: no later"
         )
-    secret = create(connection, holder.name, request.label, now, request.scope, request.expires_at)
+    secret = _new(connection, holder, request.label, now, request.scope, request.expires_at)
     found = user_store.credential_by_token_hash(connection, hash_token(secret))
     assert found is not None
     _tell(connection, EventType.TOKEN_ISSUED, found.token, actor, now)
@@ -77,15 +88,9 @@ def listed(connection: Connection, actor: User) -> list[Token]:
 
 def revoke(connection: Connection, actor: User, token_id: str, now: datetime) -> Token:
     """Withdraw a token at once; it stays listed, revoked, with who did it and when."""
-    token_hash = user_store.token_hash_by_id(connection, token_id)
-    found = (
-        None if token_hash is None else user_store.credential_by_token_hash(connection, token_hash)
-    )
-    if found is None or not _manages(actor, found.user):
-        raise not_found("token_id", f"no token {token_id} of yours")
+    token_hash, found = _managed(connection, actor, token_id)
     if found.token.revoked_at is not None:
         raise conflict("token_id", f"token {token_id} was revoked already")
-    assert token_hash is not None
     user_store.mark_revoked(connection, token_hash, actor.name, now)
     revoked = found.token.model_copy(update={"revoked_at": now, "revoked_by": actor.name})
     _tell(connection, EventType.TOKEN_REVOKED, revoked, actor, now)
@@ -107,11 +112,10 @@ def authenticate(connection: Connection, token: str, now: datetime) -> Credentia
 
 def _managed(connection: Connection, actor: User, token_id: str) -> tuple[str, Credential]:
     """A token the actor manages, by its id: 404 for any other, as if there were none."""
-    token_hash = user_store.token_hash_by_id(connection, token_id)
-    found = user_store.credential_by_token_hash(connection, token_hash) if token_hash else None
-    if token_hash is None or found is None or not _manages(actor, found.user):
+    found = user_store.credential_by_token_id(connection, token_id)
+    if found is None or not _manages(actor, found[1].user):
         raise not_found("token_id", f"no token {token_id} of yours")
-    return token_hash, found
+    return found
 
 
 def _holder(connection: Connection, actor: User, name: str | None) -> User:

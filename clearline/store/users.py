@@ -110,18 +110,18 @@ def tokens_of(connection: Connection, party: str, user_id: int | None = None) ->
     return [_token(row) for row in connection.execute(query)]
 
 
-def token_hash_by_id(connection: Connection, token_id: str) -> str | None:
-    """The full hash a token's id starts; None where no token, or more than one, has it."""
-    found = (
-        connection.execute(
-            sa.select(tokens.c.hash)
-            .where(tokens.c.hash.startswith(token_id, autoescape=True))
-            .limit(2)
-        )
-        .scalars()
-        .all()
-    )
-    return found[0] if len(found) == 1 else None
+def credential_by_token_id(connection: Connection, token_id: str) -> tuple[str, Credential] | None:
+    """The full hash a token's id starts, with its user and token; None where no token, or
+    more than one, has that id."""
+    rows = connection.execute(
+        sa.select(users, *_TOKEN_COLUMNS)
+        .join(tokens, tokens.c.user_id == users.c.id)
+        .where(tokens.c.hash.startswith(token_id, autoescape=True))
+        .limit(2)
+    ).all()
+    if len(rows) != 1:
+        return None
+    return rows[0].hash, Credential(user=_user(rows[0]), token=_token(rows[0]))
 
 
 def mark_revoked(connection: Connection, token_hash: str, by: str, now: datetime) -> None:

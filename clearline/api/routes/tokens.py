@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
 
-from clearline.api.auth import CurrentCredential, CurrentRuntime, CurrentUser
+from clearline.api.auth import CurrentCredential, CurrentRuntime, CurrentUser, forget
 from clearline.api.schemas import as_json
 from clearline.model.token import TOKEN_ID_LENGTH, Issued, Token, TokenRequest
 from clearline.services import tokens
@@ -42,6 +42,5 @@ async def revoke(token_id: TokenId, user: CurrentUser, rt: CurrentRuntime) -> To
     """Revoke a token at once: refused from the next request on, its open stream closed."""
     now = rt.clock.now()
     revoked = await rt.write(lambda c: tokens.revoke(c, user, token_id, now))
-    for key in [k for k in rt.tokens if k.startswith(token_id)]:
-        del rt.tokens[key]
+    forget(rt, lambda key, _: key.startswith(token_id))
     return revoked

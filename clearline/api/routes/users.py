@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
 
-from clearline.api.auth import CurrentRuntime, CurrentUser
+from clearline.api.auth import CurrentRuntime, CurrentUser, forget
 from clearline.api.schemas import as_json
 from clearline.model.user import PasswordReset, User, UserChange, UserRequest
-from clearline.runtime.node import Runtime
 from clearline.services import accounts
 
 router = APIRouter(prefix="/v1/users", tags=["users"])
@@ -44,7 +43,7 @@ async def change(
     stops its sign-ins, tokens and open streams at once."""
     now = rt.clock.now()
     changed = await rt.write(lambda c: accounts.change(c, user, name, request, now))
-    _forget(rt, changed)
+    forget(rt, lambda _, found: found.user.id == changed.id)
     return changed
 
 
@@ -55,9 +54,3 @@ async def reset_password(
     """Set a new console password for a user of your party."""
     now = rt.clock.now()
     return await rt.write(lambda c: accounts.reset_password(c, user, name, request.password, now))
-
-
-def _forget(rt: Runtime, user: User) -> None:
-    """Tokens this node remembers carry the user as it was: look them up again."""
-    for key in [k for k, (known, _) in rt.tokens.items() if known.user.id == user.id]:
-        del rt.tokens[key]

@@ -28,7 +28,7 @@ import typer
 from rich.table import Table
 
 from clearline.cli.client import DEFAULT_URL, fail, request, request_bytes, without_none
-from clearline.cli.files import download, same_file, upload
+from clearline.cli.files import download, same_file, upload, within
 from clearline.cli.options import InAgreement, Token, Url
 from clearline.cli.printable import printable, row, show
 from clearline.model.incident import (
@@ -398,8 +398,9 @@ def incident_attach(
 
     Example: clearline incident attach 1 radar-log.csv
     """
+    within(file, ATTACHMENT_MAX_BYTES)
     path = f"{INCIDENTS}/{incident_id}/attachments"
-    found, ours = upload(url, token, path, file, ATTACHMENT_MAX_BYTES, media_type)
+    found, ours = upload(url, token, path, file, media_type)
     items = [i for i in _files(found) if i["payload"]["attachment"]["name"] == file.name]
     if not items:
         fail(f"name: the line answered incident {incident_id} without {file.name!r} attached")

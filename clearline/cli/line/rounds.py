@@ -179,7 +179,7 @@ def round_attach(
     """
     within(file, ATTACHMENT_MAX_BYTES)
     path = f"{_round(agreement_id_of(url, token, agreement), number)}/attachments"
-    found, ours = upload(url, token, path, file, ATTACHMENT_MAX_BYTES)
+    found, ours = upload(url, token, path, file)
     kept = _attachment(found, file.name)
     same_file(kept, ours)
     typer.echo(f"round {number}: {printable(file.name)} attached, {kept['size']} bytes")

@@ -14,7 +14,7 @@ from clearline.model.errors import conflict, not_found
 from clearline.model.event import EventType
 from clearline.model.incident import CaseView, EvidenceItem
 from clearline.model.user import User
-from clearline.services.incidents import incidents
+from clearline.services.incidents import incidents, visibility
 from clearline.services.record.uploads import Upload
 from clearline.store import blobs
 from clearline.store import events as event_store
@@ -27,7 +27,7 @@ def attach(
     """The file kept (once, by its hash), an item of the party's own on the ledger, and the
     case's step told to that party alone: the other party learns of the file when shown it."""
     incident = incidents.open_case(connection, user, incident_id)
-    for item in of_case(incidents.case(connection, user, incident_id).evidence):
+    for item in of_case(incident_store.evidence(connection, incident_id)):
         if item.payload["attachment"]["sha256"] == upload.sha256 and item.owner == user.party:
             raise conflict("content", f"this file is item {item.seq} of the case already")
     attachment = upload.attachment(user.party, now)
@@ -51,7 +51,9 @@ def attach(
 
 def attachment(connection: Connection, user: User, incident_id: int, sha256: str) -> Attachment:
     """A file of the case the user's party may see; 404 for any other, as if there were none."""
-    for item in of_case(incidents.case(connection, user, incident_id).evidence):
+    incident = incidents.visible_case(connection, user, incident_id)
+    items = incident_store.evidence(connection, incident_id)
+    for item in of_case(visibility.evidence_for(incident, items, user.party)):
         if item.payload["attachment"]["sha256"] == sha256:
             return Attachment.model_validate(item.payload["attachment"])
     raise not_found("sha256", f"incident {incident_id} has no file {sha256} you may see")
