@@ -26,8 +26,8 @@ from clearline.clock import FixedClock
 from clearline.model.agreement import Party
 from clearline.model.user import Language, Role, User
 from clearline.runtime.loops import watch
-from clearline.services import accounts
-from clearline.services import tokens as token_service
+from clearline.services.access import accounts
+from clearline.services.access import tokens as token_service
 from clearline.services.agreements import create_agreement
 from clearline.store import users as user_store
 from clearline.store.database import create_engine, database_url, migrate

@@ -14,7 +14,7 @@ from clearline.model.errors import ClearlineError, forbidden, unauthenticated
 from clearline.model.token import Credential, TokenScope
 from clearline.model.user import Role, User
 from clearline.runtime.node import Runtime
-from clearline.services import tokens
+from clearline.services.access import tokens
 
 TRACKS_PATH = "/v1/tracks"
 TOKEN_MEMORY = timedelta(seconds=1)

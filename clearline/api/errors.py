@@ -18,6 +18,7 @@ STATUS = {
     ErrorKind.NOT_FOUND: 404,
     ErrorKind.CONFLICT: 409,
     ErrorKind.TOO_LARGE: 413,
+    ErrorKind.THROTTLED: 429,
 }
 
 
@@ -32,9 +33,15 @@ def _body(kind: str, field: str | None, reason: str, **more: object) -> dict[str
 
 
 async def _clearline(_request: Request, exc: ClearlineError) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.kind is ErrorKind.UNAUTHENTICATED else None
+    headers = {"WWW-Authenticate": "Bearer"} if exc.kind is ErrorKind.UNAUTHENTICATED else {}
+    more = {}
+    if exc.retry_after_s is not None:
+        headers["Retry-After"] = str(exc.retry_after_s)
+        more["retry_after_s"] = exc.retry_after_s
     return JSONResponse(
-        _body(exc.kind, exc.field, exc.reason), status_code=STATUS[exc.kind], headers=headers
+        _body(exc.kind, exc.field, exc.reason, **more),
+        status_code=STATUS[exc.kind],
+        headers=headers,
     )
 
 

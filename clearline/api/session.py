@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import Connection
 
 from clearline.api.auth import SESSION_COOKIE, CurrentRuntime, CurrentUser, forget
 from clearline.model.user import Language, User
-from clearline.services import accounts, tokens
+from clearline.services.access import accounts, throttle, tokens
 
 router = APIRouter(prefix="/v1", tags=["auth"])
 
@@ -33,15 +34,20 @@ class LanguageChoice(BaseModel):
 
 
 @router.post("/session", response_model=Me)
-async def sign_in(request: SignIn, rt: CurrentRuntime) -> Response:
-    """Sign in to the console; the answer sets an HttpOnly, SameSite=Strict, Secure cookie."""
-    user = await rt.read(lambda c: accounts.check_password(c, request.name, request.password))
+async def sign_in(request: SignIn, incoming: Request, rt: CurrentRuntime) -> Response:
+    """Sign in to the console; the answer sets an HttpOnly, SameSite=Strict, Secure cookie.
+    Past a few failures for a name or from an address, 429 with ``Retry-After``."""
     now = rt.clock.now()
-    token = await rt.write(
-        lambda c: tokens.create(
-            c, user.name, _label(now), now, expires_at=now + timedelta(seconds=SESSION_S)
-        )
-    )
+    address = incoming.client.host if incoming.client else "unknown"
+    await rt.write(lambda c: throttle.attempt(c, request.name, address, now))
+    user = await rt.read(lambda c: accounts.check_password(c, request.name, request.password))
+
+    def start(connection: Connection) -> str:
+        throttle.succeeded(connection, request.name)
+        ends = now + timedelta(seconds=SESSION_S)
+        return tokens.create(connection, user.name, _label(now), now, expires_at=ends)
+
+    token = await rt.write(start)
     answer = JSONResponse(Me(user=user).model_dump(mode="json"))
     answer.set_cookie(
         SESSION_COOKIE,

@@ -32,7 +32,7 @@ from clearline.demo import scenario as scenarios
 from clearline.model.errors import ClearlineError
 from clearline.model.message import Precedence
 from clearline.model.user import Role
-from clearline.services import accounts
+from clearline.services.access import accounts
 from clearline.services.line import figures
 from clearline.services.record import ledger, signing
 from clearline.store import agreements as agreement_store

@@ -410,9 +410,17 @@ async function signIn(event) {
     error.hidden = true;
     await start(user);
   } catch (failure) {
-    error.textContent = failure.status === 401 ? t("ui.bad_sign_in") : failure.message;
+    error.textContent = signInRefusal(failure);
     error.hidden = false;
   }
+}
+
+function signInRefusal(failure) {
+  if (failure.status === 401) return t("ui.bad_sign_in");
+  if (failure.status === 429) {
+    return t("ui.sign_in_wait", { minutes: Math.ceil(failure.body.retry_after_s / 60) });
+  }
+  return failure.message;
 }
 
 async function switchLanguage(event) {

@@ -8,8 +8,8 @@ from sqlalchemy import Connection
 
 from clearline.model.agreement import Party
 from clearline.model.user import Language, Role
-from clearline.services import accounts
-from clearline.services import tokens as token_service
+from clearline.services.access import accounts
+from clearline.services.access import tokens as token_service
 from clearline.services.agreements import create_agreement
 
 AGREEMENT_ID = "il-tr-syria"

@@ -20,16 +20,20 @@ class ErrorKind(StrEnum):
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
     TOO_LARGE = "too_large"
+    THROTTLED = "throttled"
 
 
 class ClearlineError(Exception):
     """A refused request: nothing it tried to store was stored."""
 
-    def __init__(self, kind: ErrorKind, field: str, reason: str) -> None:
+    def __init__(
+        self, kind: ErrorKind, field: str, reason: str, retry_after_s: int | None = None
+    ) -> None:
         super().__init__(f"{field}: {reason}")
         self.kind = kind
         self.field = field
         self.reason = reason
+        self.retry_after_s = retry_after_s
 
 
 def invalid(field: str, reason: str) -> ClearlineError:
@@ -67,3 +71,8 @@ def conflict(field: str, reason: str) -> ClearlineError:
 
 def too_large(field: str, reason: str) -> ClearlineError:
     return ClearlineError(ErrorKind.TOO_LARGE, field, reason)
+
+
+def throttled(field: str, reason: str, retry_after_s: int) -> ClearlineError:
+    """Refused for now, not for good: the caller may try again after ``retry_after_s``."""
+    return ClearlineError(ErrorKind.THROTTLED, field, reason, retry_after_s)

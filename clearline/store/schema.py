@@ -256,6 +256,19 @@ tokens = sa.Table(
 """API tokens by the SHA-256 of their secret; a revoked one is kept, so that who withdrew it,
 and when, stays on record."""
 
+sign_in_attempts = sa.Table(
+    "sign_in_attempts",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("address", sa.String(64), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Index("ix_sign_in_attempts_name", "name", "at"),
+    sa.Index("ix_sign_in_attempts_address", "address", "at"),
+)
+"""Console sign-ins not yet known to have succeeded, by the name typed (a user or not) and the
+address it came from; a success takes its name's away, and rows past the window are dropped."""
+
 lines = sa.Table(
     "lines",
     metadata,

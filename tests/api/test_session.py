@@ -1,7 +1,7 @@
 """The console's sign-in, on both back-ends: a name and an argon2-checked password give an
 HttpOnly, SameSite=Strict, Secure session cookie that every endpoint and the stream accept;
-a wrong password and an unknown name get the same refusal; signing out deletes the session;
-the user's language is remembered."""
+a wrong password and an unknown name get the same refusal, and five of them a wait; signing
+out deletes the session; the user's language is remembered."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from http.cookies import SimpleCookie
 import pytest
 import sqlalchemy as sa
 
+from clearline.clock import FixedClock
 from clearline.model.errors import ClearlineError
-from clearline.services import accounts
+from clearline.services.access import accounts, throttle
 from clearline.store.writer import run_now
 from tests.conftest import Line
 
@@ -60,6 +61,31 @@ def test_a_wrong_password_and_an_unknown_name_are_refused_alike(
     assert answer.json()["field"] == "password"
     assert answer.json()["reason"] == "wrong name or password"
     assert "set-cookie" not in answer.headers
+
+
+def test_after_five_failures_even_the_right_password_waits(
+    signed_up: Line, clock: FixedClock
+) -> None:
+    for _ in range(throttle.PER_NAME):
+        wrong = {"name": "il-duty-officer", "password": "wrong-guess"}
+        assert signed_up.client.post("/v1/session", json=wrong).status_code == 401
+    right = {"name": "il-duty-officer", "password": PASSWORD}
+    answer = signed_up.client.post("/v1/session", json=right)
+    assert answer.status_code == 429
+    assert answer.headers["retry-after"] == str(15 * 60)
+    assert answer.json() == {
+        "error": "throttled",
+        "field": "name",
+        "reason": "too many failed sign-ins from this name; try again in 900 s",
+        "retry_after_s": 900,
+    }
+    assert "set-cookie" not in answer.headers
+    clock.advance(15 * 60)
+    assert sign_in(signed_up)
+    for _ in range(throttle.PER_NAME - 1):
+        wrong = {"name": "il-duty-officer", "password": "wrong-guess"}
+        assert signed_up.client.post("/v1/session", json=wrong).status_code == 401
+    assert sign_in(signed_up), "a success cleared the earlier failures"
 
 
 def test_a_user_without_a_password_cannot_sign_in(line: Line) -> None:

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from clearline.cli.options import key_path
 from clearline.model.user import Role
-from clearline.services import accounts
+from clearline.services.access import accounts
 from clearline.services.record import ledger, signing
 from clearline.store.database import create_engine, database_url
 from clearline.store.writer import run_now

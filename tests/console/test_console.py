@@ -238,3 +238,18 @@ def test_the_console_says_when_it_is_offline_and_resumes(console: Console) -> No
         assert sent.status_code == 201, sent.text
         expect(message(israel, sent.json()["id"])).to_be_visible(timeout=WAIT_MS)
         expect(connection).to_have_attribute("data-state", "online")
+
+
+def test_after_five_wrong_passwords_the_sign_in_page_says_how_long_to_wait(
+    console: Console,
+) -> None:
+    page = console.open()
+    form = page.get_by_test_id("sign-in-form")
+    error = page.get_by_test_id("sign-in-error")
+    form.locator("input[name=name]").fill("il-duty-officer")
+    for attempt in range(6):
+        form.locator("input[name=password]").fill(f"wrong-guess-{attempt}")
+        with page.expect_response("**/v1/session") as answer:
+            form.locator("button[type=submit]").click()
+        assert answer.value.status == (401 if attempt < 5 else 429)
+    expect(error).to_have_text("Too many failed sign-ins. Try again in 15 min.")

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from clearline.api.auth import CurrentCredential, CurrentRuntime, CurrentUser, forget
 from clearline.api.schemas import as_json
 from clearline.model.token import TOKEN_ID_LENGTH, Issued, Token, TokenRequest
-from clearline.services import tokens
+from clearline.services.access import tokens
 
 router = APIRouter(prefix="/v1/tokens", tags=["tokens"])
 TokenId = Annotated[str, Path(pattern=f"^[0-9a-f]{{{TOKEN_ID_LENGTH}}}$")]

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from clearline.api.auth import CurrentRuntime, CurrentUser, forget
 from clearline.api.schemas import as_json
 from clearline.model.user import PasswordReset, User, UserChange, UserRequest
-from clearline.services import accounts
+from clearline.services.access import accounts
 
 router = APIRouter(prefix="/v1/users", tags=["users"])
 UserName = Annotated[str, Path(min_length=1, max_length=100)]

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from clearline.cli.options import CLOCK, Db, admin
-from clearline.services import tokens
+from clearline.services.access import tokens
 
 
 def token_create(

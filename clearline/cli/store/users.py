@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from clearline.cli.options import CLOCK, Db, admin, new_password
 from clearline.model.user import Language, Role, User
-from clearline.services import accounts
+from clearline.services.access import accounts
 
 
 def user_add(

@@ -1,4 +1,4 @@
-"""Users and their passwords (tokens are ``services.tokens``).
+"""Users and their passwords (tokens are ``services.access.tokens``).
 
 Each party administers its own people: its liaison officer lists, adds, changes and
 deactivates them and resets their passwords; nobody manages another party's users, and a

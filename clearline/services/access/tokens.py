@@ -19,7 +19,7 @@ from clearline.model.errors import conflict, forbidden, invalid, not_found
 from clearline.model.event import EventType
 from clearline.model.token import Credential, Issued, Token, TokenRequest, TokenScope
 from clearline.model.user import Role, User
-from clearline.services import accounts
+from clearline.services.access import accounts
 from clearline.store import users as user_store
 
 PREFIX = "cl_"
