@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 
 from clearline.api import console, errors, session
 from clearline.api.routes import (
+    agreements,
     conflicts,
     events,
     incidents,
@@ -120,6 +121,7 @@ def create_app(
         webhooks,
         tokens,
         users,
+        agreements,
         session,
     ):
         app.include_router(resource.router)

@@ -1,4 +1,5 @@
-"""Who is asking: a bearer token names one user of one party."""
+"""Who is asking: a bearer token names one user of one party, or one of the installation's
+operators, who set agreements up and read no party's records."""
 
 from __future__ import annotations
 
@@ -85,8 +86,27 @@ async def current_credential(
     return found
 
 
-async def current_user(found: Annotated[Credential, Depends(current_credential)]) -> User:
+async def current_account(found: Annotated[Credential, Depends(current_credential)]) -> User:
+    """Anyone signed in, an operator too: for what is about the account itself."""
     return found.user
+
+
+def reads_records(user: User) -> None:
+    """Refuses an operator what is a party's: it runs the installation, it is on no line."""
+    if user.role is Role.OPERATOR:
+        raise forbidden("role", "an operator runs the installation and reads no party's records")
+
+
+async def current_user(user: Annotated[User, Depends(current_account)]) -> User:
+    """A user of a party or of a mediator: whoever may read some agreement's records."""
+    reads_records(user)
+    return user
+
+
+async def operator(user: Annotated[User, Depends(current_account)]) -> User:
+    if user.role is not Role.OPERATOR:
+        raise forbidden("role", "only an operator of the installation may do this")
+    return user
 
 
 async def party_user(user: Annotated[User, Depends(current_user)]) -> User:
@@ -97,6 +117,8 @@ async def party_user(user: Annotated[User, Depends(current_user)]) -> User:
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+CurrentAccount = Annotated[User, Depends(current_account)]
+Operator = Annotated[User, Depends(operator)]
 CurrentCredential = Annotated[Credential, Depends(current_credential)]
 """The user and the token a request came with: for what depends on the token itself."""
 PartyUser = Annotated[User, Depends(party_user)]

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
-from clearline.api.auth import SESSION_COOKIE, CurrentRuntime, CurrentUser, forget
+from clearline.api.auth import SESSION_COOKIE, CurrentAccount, CurrentRuntime, forget
 from clearline.model.user import Language, User
 from clearline.services.access import accounts, throttle, tokens
 
@@ -75,13 +75,13 @@ async def sign_out(request: Request, rt: CurrentRuntime) -> Response:
 
 
 @router.get("/me", response_model=Me)
-async def me(user: CurrentUser) -> Me:
+async def me(user: CurrentAccount) -> Me:
     """Who your token or sign-in speaks for."""
     return Me(user=user)
 
 
 @router.put("/me/language", response_model=Me)
-async def choose_language(choice: LanguageChoice, user: CurrentUser, rt: CurrentRuntime) -> Me:
+async def choose_language(choice: LanguageChoice, user: CurrentAccount, rt: CurrentRuntime) -> Me:
     """The language the console and structured messages are shown in, remembered."""
     changed = await rt.write(lambda c: accounts.set_language(c, user, choice.language))
     forget(rt, lambda _, found: found.user.id == changed.id)

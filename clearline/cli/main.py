@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from clearline.cli.demo import demo_command
+from clearline.cli.line import agreements as line_agreements
 from clearline.cli.line import (
     conflicts,
     incidents,
@@ -111,8 +112,17 @@ _commands(
 )
 _commands(app, CHECKS, {"verify": verify, "replay": replay_command})
 
-_group(
-    "agreement", f"Manage agreements. {ON_STORE}", STORE, {"create": agreements.agreement_create}
+agreement = _group(
+    "agreement",
+    "Agreements: create one on the node's database (set-up); open one (operators) and list "
+    "them over a running line.",
+    STORE,
+    {"create": agreements.agreement_create},
+)
+_commands(
+    agreement,
+    LINE,
+    {"open": line_agreements.agreement_open, "list": line_agreements.agreement_list},
 )
 user = _group(
     "user",

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import yaml
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 
@@ -91,6 +92,29 @@ def read_json(path: Path, field: str) -> Any:
         fail(f"{field}: cannot read {path} ({exc})")
     except json.JSONDecodeError as exc:
         fail(f"{field}: {path} is not JSON ({exc.msg} at line {exc.lineno})")
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """A JSON or YAML mapping (YAML reads JSON too), as JSON would carry it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        fail(f"file: cannot read {path} ({exc.strerror or exc})")
+    except UnicodeDecodeError:
+        fail(f"file: {path} is not UTF-8 text")
+    try:
+        found = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        fail(f"file: {path} is not JSON or YAML ({getattr(exc, 'problem', None) or exc}{where})")
+    if not isinstance(found, dict):
+        fail(f"file: {path} holds no mapping of rules")
+    try:
+        carried: dict[str, Any] = json.loads(json.dumps(found))
+    except (TypeError, ValueError) as exc:
+        fail(f"file: {path} holds a value JSON cannot carry ({exc})")
+    return carried
 
 
 def known(connection: Connection, agreement_id: str) -> None:

@@ -16,6 +16,7 @@ class Role(StrEnum):
     SYSTEM = "system"
     MEDIATOR = "mediator"
     AUDITOR = "auditor"
+    OPERATOR = "operator"
 
 
 class Language(StrEnum):
@@ -50,7 +51,7 @@ class User(BaseModel):
 
 MEDIATOR_ROLES = frozenset({Role.MEDIATOR})
 """The roles a mediating party's people hold: it reads figures and comments, nothing else."""
-PARTY_ROLES = frozenset(Role) - MEDIATOR_ROLES
+PARTY_ROLES = frozenset(Role) - MEDIATOR_ROLES - {Role.OPERATOR}
 """The roles a party's people hold."""
 
 

@@ -14,16 +14,14 @@ from clearline.model.protocol import Protocol
 from clearline.store.schema import agreement_members, agreements, lines, parties, protocols
 
 
-def upsert_party(connection: Connection, party: Party) -> None:
-    exists = connection.execute(
-        sa.select(parties.c.code).where(parties.c.code == party.code)
-    ).first()
-    if exists:
-        connection.execute(
-            parties.update().where(parties.c.code == party.code).values(name=party.name)
-        )
-    else:
-        connection.execute(parties.insert().values(code=party.code, name=party.name))
+def party_name(connection: Connection, code: str) -> str | None:
+    return connection.execute(
+        sa.select(parties.c.name).where(parties.c.code == code)
+    ).scalar_one_or_none()
+
+
+def insert_party(connection: Connection, party: Party) -> None:
+    connection.execute(parties.insert().values(code=party.code, name=party.name))
 
 
 def party_exists(connection: Connection, code: str) -> bool:

@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine
 
 from clearline.store import messages as message_store
 from clearline.store.schema import (
+    agreement_members,
+    agreements,
     approvals,
     blob_chunks,
     blobs,
@@ -23,6 +25,7 @@ from clearline.store.schema import (
     messages,
     notice_versions,
     notices,
+    parties,
     proposals,
     protocols,
     recipients,
@@ -63,6 +66,9 @@ def stored(engine: Engine) -> dict[str, Any]:
             "IL inbox": box("IL", "inbox"),
             "messages": rows(messages),
             "recipients": rows(recipients),
+            "parties": rows(parties),
+            "agreements": rows(agreements),
+            "agreement members": rows(agreement_members),
             "lines": rows(lines),
             "events": rows(events),
             "event audience": rows(event_audience),

@@ -27,10 +27,11 @@ from clearline.api.auth import (
     CurrentUser,
     authenticate,
     in_scope,
+    reads_records,
     runtime_of,
 )
 from clearline.api.schemas import EventPage, present
-from clearline.model.errors import ClearlineError, from_validation
+from clearline.model.errors import ClearlineError, ErrorKind, from_validation
 from clearline.model.event import Event
 from clearline.model.fields import MAX_ID
 from clearline.model.message import Message
@@ -48,6 +49,8 @@ log = logging.getLogger("clearline")
 PAGE = 500
 UNAUTHORISED = 4401
 """Close code for a stream opened without a valid token (HTTP 401 in the 4000 range)."""
+FORBIDDEN = 4403
+"""Close code for a stream whose token may not read one (an operator's)."""
 
 
 @router.get("/events", response_model=EventPage)
@@ -103,11 +106,13 @@ async def stream(
     secret = token or header or websocket.cookies.get(SESSION_COOKIE) or None
     try:
         found = await authenticate(rt, secret)
+        reads_records(found.user)
     except ClearlineError as exc:
         # Accept first so that browsers, which never see a refused handshake's status, get the
         # close code and reason.
         await websocket.accept()
-        await websocket.close(code=UNAUTHORISED, reason=exc.reason)
+        code = FORBIDDEN if exc.kind is ErrorKind.FORBIDDEN else UNAUTHORISED
+        await websocket.close(code=code, reason=exc.reason)
         return
     await websocket.accept()
     user, scope = found.user, found.token.scope

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
 
-from clearline.api.auth import CurrentCredential, CurrentRuntime, CurrentUser, forget
+from clearline.api.auth import CurrentAccount, CurrentCredential, CurrentRuntime, forget
 from clearline.api.schemas import as_json
 from clearline.model.token import TOKEN_ID_LENGTH, Issued, Token, TokenRequest
 from clearline.services.access import tokens
@@ -32,13 +32,13 @@ async def issue(request: TokenRequest, found: CurrentCredential, rt: CurrentRunt
 
 
 @router.get("", response_model=TokenList)
-async def listed(user: CurrentUser, rt: CurrentRuntime) -> TokenList:
+async def listed(user: CurrentAccount, rt: CurrentRuntime) -> TokenList:
     """Your tokens; a liaison officer's, every token of its party's users. Never a secret."""
     return TokenList(tokens=await rt.read(lambda c: tokens.listed(c, user)))
 
 
 @router.delete("/{token_id}", response_model=Token)
-async def revoke(token_id: TokenId, user: CurrentUser, rt: CurrentRuntime) -> Token:
+async def revoke(token_id: TokenId, user: CurrentAccount, rt: CurrentRuntime) -> Token:
     """Revoke a token at once: refused from the next request on, its open stream closed."""
     now = rt.clock.now()
     revoked = await rt.write(lambda c: tokens.revoke(c, user, token_id, now))

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
-import yaml
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import ValidationError
 from rich.table import Table
@@ -30,7 +29,7 @@ from clearline.cli.client import (
     request_text,
     without_none,
 )
-from clearline.cli.options import InAgreement, Token, Url
+from clearline.cli.options import InAgreement, Token, Url, read_document
 from clearline.cli.printable import printable, row, show
 from clearline.model.errors import ClearlineError
 from clearline.model.proposal import ProposalState
@@ -162,7 +161,7 @@ def protocol_propose(
     --reason "FLASH acknowledged in 90 s"
     """
     payload = {
-        "patch" if patch else "protocol": _document(file),
+        "patch" if patch else "protocol": read_document(file),
         "reason": reason,
         "effective_at": iso(_moment(effective, "effective")),
         "supersedes": supersedes,
@@ -335,29 +334,6 @@ def _local_key(path: Path) -> Ed25519PrivateKey:
         fail(f"{exc.field}: {exc.reason}")
     except (OSError, ValueError, TypeError) as exc:
         fail(f"key: {path} is not an unencrypted PEM private key ({exc})")
-
-
-def _document(path: Path) -> dict[str, Any]:
-    """A JSON or YAML mapping (YAML reads JSON too), as JSON would carry it."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        fail(f"file: cannot read {path} ({exc.strerror or exc})")
-    except UnicodeDecodeError:
-        fail(f"file: {path} is not UTF-8 text")
-    try:
-        found = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        fail(f"file: {path} is not JSON or YAML ({getattr(exc, 'problem', None) or exc}{where})")
-    if not isinstance(found, dict):
-        fail(f"file: {path} holds no mapping of rules")
-    try:
-        carried: dict[str, Any] = json.loads(json.dumps(found))
-    except (TypeError, ValueError) as exc:
-        fail(f"file: {path} holds a value JSON cannot carry ({exc})")
-    return carried
 
 
 def _moment(text: str, field: str) -> datetime:

@@ -1,4 +1,5 @@
-"""``clearline agreement create``: the parties, the mediator and a line between each pair."""
+"""``clearline agreement create``: the parties, the mediator and a line between each pair, on
+the node's database (set-up); ``agreement open`` does the same over a running line."""
 
 from __future__ import annotations
 
@@ -6,38 +7,31 @@ from typing import Annotated
 
 import typer
 
-from clearline.cli.client import fail
+from clearline.cli.agreements import (
+    AgreementName,
+    Mediators,
+    Parties,
+    ProtocolFile,
+    agreement_request,
+)
 from clearline.cli.options import CLOCK, Db, admin
-from clearline.model.agreement import Party
 from clearline.services import agreements
 
 
 def agreement_create(
     agreement_id: Annotated[str, typer.Argument(help="Short id, e.g. il-ru-syria.")],
-    name: Annotated[str, typer.Option(help="Full name of the agreement.")],
-    party: Annotated[list[str], typer.Option(help="CODE=Name, once per party.")],
-    mediator: Annotated[list[str] | None, typer.Option(help="CODE=Name of a mediator.")] = None,
+    name: AgreementName,
+    party: Parties,
+    mediator: Mediators = None,
+    protocol: ProtocolFile = None,
     db: Db = None,
 ) -> None:
-    """Create an agreement with its parties, protocol v1 and a line between each pair.
+    """Create an agreement with its parties, protocol v1 and a line between each pair the
+    protocol names (every pair where it names none).
 
     Example: clearline agreement create il-ru --name "Israel–Russia"
-    --party IL=Israel --party RU=Russia
+    --party IL=Israel --party RU=Russia --protocol il-ru.yaml
     """
-    parties = [_party(p) for p in party]
-    mediators = [_party(m) for m in mediator or []]
-    admin(
-        db,
-        lambda c: agreements.create_agreement(
-            c, agreement_id, name, parties, mediators, CLOCK.now()
-        ),
-    )
+    request = agreement_request(agreement_id, name, party, mediator, protocol)
+    admin(db, lambda c: agreements.opened(c, request, CLOCK.now()))
     typer.echo(f"agreement {agreement_id} created")
-
-
-def _party(spec: str) -> Party:
-    code, _, name = spec.partition("=")
-    try:
-        return Party(code=code.strip(), name=name.strip() or code.strip())
-    except ValueError:
-        fail(f"party: {spec!r} is not CODE=Name with a 2-3 letter upper-case code")

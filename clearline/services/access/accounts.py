@@ -13,6 +13,7 @@ from typing import Any
 import argon2
 from sqlalchemy import Connection
 
+from clearline.model.agreement import INSTALLATION, Party
 from clearline.model.errors import conflict, forbidden, invalid, not_found, unauthenticated
 from clearline.model.event import EventType
 from clearline.model.user import (
@@ -24,6 +25,7 @@ from clearline.model.user import (
     UserChange,
     UserRequest,
 )
+from clearline.services.agreements import keep_party
 from clearline.store import agreements as agreement_store
 from clearline.store import events as event_store
 from clearline.store import users as user_store
@@ -35,6 +37,13 @@ _HASHER = argon2.PasswordHasher()
 def add_user(
     connection: Connection, name: str, party: str, role: Role, language: Language, now: datetime
 ) -> User:
+    """A user set up on the node's database; an operator belongs to the installation."""
+    if (role is Role.OPERATOR) != (party == INSTALLATION):
+        raise invalid(
+            "role", f"an operator belongs to the installation ({INSTALLATION}), and only one does"
+        )
+    if role is Role.OPERATOR:
+        keep_party(connection, Party(code=INSTALLATION, name="the installation"))
     if not agreement_store.party_exists(connection, party):
         raise not_found("party", f"no party with code {party!r}")
     if user_store.user_by_name(connection, name) is not None:

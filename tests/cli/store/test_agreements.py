@@ -43,3 +43,25 @@ def test_agreement_create_of_an_id_already_taken_names_it(tmp_path: Path) -> Non
     db, _ = demo_line(tmp_path)
     command = "agreement create il-tr-syria --name again --party IL --party TR --db"
     refused(clearline(command, str(db)), "il-tr-syria")
+
+
+def test_agreement_create_takes_its_protocol_from_a_file(tmp_path: Path) -> None:
+    db = str(tmp_path / "line.db")
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"line_pairs": [["IL", "RU"]], "standoff_m": 3000}')
+    command = "agreement create il-ru-ir --name Three --party IL=Israel --party RU=Russia"
+    created = clearline(f"{command} --party IR=Iran --protocol {rules} --db", db)
+    assert said(created) == "agreement il-ru-ir created"
+    rules.write_text('{"standoff_m": -1}')
+    refused(clearline(f"{command} --protocol {rules} --db", db), "protocol.standoff_m")
+    rules.write_text("[1, 2]")
+    refused(clearline(f"{command} --protocol {rules} --db", db), "file")
+
+
+def test_an_operator_has_no_party_and_a_party_s_user_needs_one(tmp_path: Path) -> None:
+    db = str(tmp_path / "line.db")
+    added = said(clearline("user add ops --role operator --db", db))
+    assert added.startswith("user ops (id ") and added.endswith("operator of ZZ")
+    refused(clearline("user add il-x --role duty_officer --db", db), "party")
+    clearline("agreement create il-ru --name Two --party IL=Israel --party RU=Russia --db", db)
+    refused(clearline("user add il-ops --party IL --role operator --db", db), "role")
