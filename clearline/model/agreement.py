@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -37,6 +38,11 @@ class Member(BaseModel):
 
     party: PartyCode
     role: PartyRole
+    since: datetime | None = Field(
+        default=None,
+        description="When it joined by amendment; none for a party there from the start. What "
+        "the agreement's other parties shared and finished before then is not its to read.",
+    )
 
 
 class Agreement(BaseModel):
@@ -54,6 +60,10 @@ class Agreement(BaseModel):
 
     def mediators(self) -> list[str]:
         return [m.party for m in self.members if m.role is PartyRole.MEDIATOR]
+
+    def joined(self, party: str) -> datetime | None:
+        """When ``party`` joined, if it joined later than the start."""
+        return next((m.since for m in self.members if m.party == party), None)
 
 
 class AgreementRequest(BaseModel):

@@ -16,10 +16,13 @@ class LineState(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     RESTORED = "restored"
+    CLOSED = "closed"
+    """No longer in the protocol (a party left, a pair was dropped): kept for its history,
+    carrying nothing, checked by nobody."""
 
     @property
     def carries_traffic(self) -> bool:
-        return self is not LineState.SUSPENDED
+        return self not in (LineState.SUSPENDED, LineState.CLOSED)
 
 
 class Line(BaseModel):

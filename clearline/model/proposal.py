@@ -63,7 +63,8 @@ class Proposal(BaseModel):
     decided_by: int | None
     decision: str | None = Field(description="Why it was rejected, or what superseded it.")
     signers: tuple[PartyCode, ...] = Field(
-        description="Every party that must sign it: the agreement's parties, not its mediators."
+        description="Every party that must sign it, fixed when it was proposed: the agreement's "
+        "parties then, and any party it would add; never its mediators."
     )
     approvals: tuple[Approval, ...]
 
@@ -76,6 +77,18 @@ class ProposalRequest(BaseModel):
 
     protocol: dict[str, Any] | None = None
     patch: dict[str, Any] | None = Field(default=None, description="A JSON merge patch.")
+    joining: list[PartyCode] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Parties of the installation that join: added to the version's "
+        "``parties``; each of their liaison officers signs too.",
+    )
+    leaving: list[PartyCode] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Parties that leave: dropped from the version's ``parties``, their lines "
+        "closed when it takes effect.",
+    )
     reason: str = Field(min_length=1, max_length=4_000)
     effective_at: AwareDatetime
     supersedes: int | None = Field(
@@ -84,8 +97,10 @@ class ProposalRequest(BaseModel):
 
     @model_validator(mode="after")
     def _one_document(self) -> ProposalRequest:
-        if (self.protocol is None) == (self.patch is None):
+        if self.protocol is not None and self.patch is not None:
             raise ValueError("give the new version as protocol or as patch, not both")
+        if self.protocol is None and self.patch is None and not (self.joining or self.leaving):
+            raise ValueError("give the new version as protocol or as patch")
         return self
 
 

@@ -81,6 +81,14 @@ class Protocol(BaseModel):
     default_sharing: Sharing = Field(
         default=Sharing.SHARED, description="How a notice filed without a sharing is shared."
     )
+    parties: tuple[PartyCode, ...] | None = Field(
+        default=None,
+        exclude_if=lambda parties: parties is None,
+        description="The agreement's parties (not its mediators); absent: those it was set up "
+        "with. An amendment that changes them is how a party joins or leaves: it needs the "
+        "signature of every party before and after. Left out of the document while absent, "
+        "so that a version without it hashes as it always did.",
+    )
     line_pairs: tuple[tuple[PartyCode, PartyCode], ...] | None = Field(
         default=None,
         description="The pairs of parties that have a line; absent: every pair of the "
@@ -153,6 +161,10 @@ class Protocol(BaseModel):
         if not self.escalation_ladder:
             raise ValueError("escalation_ladder needs at least one role")
         self._lines_are_pairs()
+        if self.parties is not None and (
+            len(self.parties) < 2 or len(set(self.parties)) != len(self.parties)
+        ):
+            raise ValueError("parties: at least two, each once")
         return self
 
     def _lines_are_pairs(self) -> None:

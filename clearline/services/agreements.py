@@ -89,7 +89,7 @@ def listed(connection: Connection, user: User) -> list[AgreementView]:
 
 
 def _view(connection: Connection, agreement: Agreement) -> AgreementView:
-    lines = store.lines_of_agreements(connection, [agreement.id])
+    lines = store.open_lines(connection, agreement.id)
     return AgreementView(agreement=agreement, lines=[(x.party_a, x.party_b) for x in lines])
 
 

@@ -49,6 +49,29 @@ def insert_agreement(connection: Connection, agreement: Agreement, now: datetime
     )
 
 
+def set_parties(
+    connection: Connection, agreement_id: str, parties: list[str], now: datetime
+) -> None:
+    """The agreement's parties become these, those new to it since ``now``; its mediators stay
+    as they are."""
+    member = (agreement_members.c.agreement_id == agreement_id) & (
+        agreement_members.c.role == PartyRole.PARTY
+    )
+    now_in = set(connection.execute(sa.select(agreement_members.c.party).where(member)).scalars())
+    connection.execute(
+        agreement_members.delete().where(member, agreement_members.c.party.not_in(parties))
+    )
+    joining = [p for p in parties if p not in now_in]
+    if joining:
+        connection.execute(
+            agreement_members.insert(),
+            [
+                {"agreement_id": agreement_id, "party": p, "role": PartyRole.PARTY, "since": now}
+                for p in joining
+            ],
+        )
+
+
 def agreement_exists(connection: Connection, agreement_id: str) -> bool:
     query = sa.select(agreements.c.id).where(agreements.c.id == agreement_id)
     return connection.execute(query).first() is not None
@@ -67,7 +90,9 @@ def get_agreement(connection: Connection, agreement_id: str) -> Agreement | None
         id=row.id,
         name=row.name,
         protocol_version=row.protocol_version,
-        members=tuple(Member(party=m.party, role=PartyRole(m.role)) for m in members),
+        members=tuple(
+            Member(party=m.party, role=PartyRole(m.role), since=m.since) for m in members
+        ),
     )
 
 
@@ -218,9 +243,10 @@ _BETWEEN = _LINES.where(
 
 
 def lines_between(connection: Connection, a: str, b: str) -> list[Line]:
+    """The open lines between two parties: a closed one is no line between them any more."""
     party_a, party_b = sorted((a, b))
     rows = connection.execute(_BETWEEN, {"party_a": party_a, "party_b": party_b})
-    return [_line(row) for row in rows]
+    return [line for line in map(_line, rows) if line.state is not LineState.CLOSED]
 
 
 def lines_of(connection: Connection, party: str) -> list[Line]:
@@ -231,6 +257,12 @@ def lines_of_agreements(connection: Connection, agreement_ids: list[str]) -> lis
     return _lines(connection, lines.c.agreement_id.in_(agreement_ids))
 
 
+def open_lines(connection: Connection, agreement_id: str) -> list[Line]:
+    """The agreement's lines that are not closed: those a message to all of it goes over."""
+    where = (lines.c.agreement_id == agreement_id) & (lines.c.state != LineState.CLOSED)
+    return _lines(connection, where)
+
+
 def get_line(connection: Connection, line_id: int) -> Line:
     return _lines(connection, lines.c.id == line_id)[0]
 
@@ -238,7 +270,8 @@ def get_line(connection: Connection, line_id: int) -> Line:
 def lines_due_for_check(connection: Connection, now: datetime) -> list[Line]:
     return _lines(
         connection,
-        (lines.c.next_line_check_at <= now) & (lines.c.state != LineState.SUSPENDED),
+        (lines.c.next_line_check_at <= now)
+        & lines.c.state.not_in([LineState.SUSPENDED, LineState.CLOSED]),
     )
 
 

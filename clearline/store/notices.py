@@ -122,12 +122,25 @@ def due(connection: Connection, now: datetime) -> tuple[list[Notice], list[Notic
 def visible_to(
     connection: Connection,
     party: str,
-    agreement_ids: list[str],
+    joined: dict[str, datetime | None],
     state: NoticeState | None,
     limit: int,
 ) -> list[Notice]:
-    """A party's own notices and the shared notices of its agreements' other parties."""
-    where = n.agreement_id.in_(agreement_ids) & ((n.party == party) | (n.sharing == Sharing.SHARED))
+    """A party's own notices and the shared notices of its agreements' other parties; of an
+    agreement it joined later (``joined``: when, by agreement), only those live or changed
+    since."""
+    live = n.state.in_([NoticeState.PLANNED, NoticeState.ACTIVE])
+    shared = sa.or_(
+        *(
+            (n.agreement_id == agreement_id)
+            & (sa.true() if since is None else live | (n.updated_at >= since))
+            for agreement_id, since in joined.items()
+        ),
+        sa.false(),
+    )
+    where = n.agreement_id.in_(list(joined)) & (
+        (n.party == party) | ((n.sharing == Sharing.SHARED) & shared)
+    )
     if state is not None:
         where &= n.state == state
     return load(connection, where, limit)

@@ -11,8 +11,7 @@ from sqlalchemy import Connection
 
 from clearline.model.proposal import Approval, Proposal, ProposalState, SigningKey
 from clearline.store import schema
-from clearline.store.agreements import get_agreement
-from clearline.store.schema import approvals, proposals, signing_keys
+from clearline.store.schema import agreement_members, approvals, proposals, signing_keys
 
 
 def next_number(connection: Connection, agreement_id: str) -> int:
@@ -37,23 +36,40 @@ def of_agreement(
         query = query.where(where)
     rows = connection.execute(query.order_by(proposals.c.number.desc())).all()
     signed = _approvals(connection, agreement_id, [row.number for row in rows])
-    signers = _signers(connection, agreement_id)
     return [
         Proposal.model_validate(
-            {
-                **row._asdict(),
-                "protocol": row.rules,
-                "signers": signers,
-                "approvals": signed.get(row.number, ()),
-            }
+            {**row._asdict(), "protocol": row.rules, "approvals": signed.get(row.number, ())}
         )
         for row in rows
     ]
 
 
-def _signers(connection: Connection, agreement_id: str) -> tuple[str, ...]:
-    agreement = get_agreement(connection, agreement_id)
-    return tuple(agreement.parties()) if agreement is not None else ()
+def naming(connection: Connection, agreement_id: str, party: str) -> list[int]:
+    """The numbers of the agreement's proposals the party must sign, newest first."""
+    query = sa.select(proposals.c.number, proposals.c.signers).where(
+        proposals.c.agreement_id == agreement_id
+    )
+    rows = connection.execute(query.order_by(proposals.c.number.desc()))
+    return [row.number for row in rows if party in (row.signers or ())]
+
+
+def asked_to_join(connection: Connection, agreement_id: str, party: str) -> bool:
+    """Whether an open proposal of the agreement names the party as a signer although it is
+    not a member: it is asked to join."""
+    query = sa.select(proposals.c.signers).where(
+        proposals.c.agreement_id == agreement_id, proposals.c.state == ProposalState.OPEN
+    )
+    named = any(party in (signers or ()) for signers in connection.execute(query).scalars())
+    member = connection.execute(
+        sa.select(agreement_members.c.party).where(
+            agreement_members.c.agreement_id == agreement_id, agreement_members.c.party == party
+        )
+    ).first()
+    return named and member is None
+
+
+def numbered(numbers: list[int]) -> sa.ColumnElement[bool]:
+    return proposals.c.number.in_(numbers)
 
 
 def state_is(state: ProposalState) -> sa.ColumnElement[bool]:

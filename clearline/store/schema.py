@@ -72,6 +72,7 @@ agreement_members = sa.Table(
     sa.Column("agreement_id", sa.ForeignKey("agreements.id"), primary_key=True),
     sa.Column("party", sa.ForeignKey("parties.code"), primary_key=True),
     sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("since", UTCDateTime, nullable=True),
 )
 
 protocols = sa.Table(
@@ -105,6 +106,7 @@ proposals = sa.Table(
     sa.Column("decided_at", UTCDateTime, nullable=True),
     sa.Column("decided_by", sa.ForeignKey("users.id"), nullable=True),
     sa.Column("decision", sa.Text, nullable=True),
+    sa.Column("signers", sa.JSON, nullable=True),
 )
 """Proposed versions of a protocol: open until every party signs (adopted), one rejects, or a
 newer one or another adoption takes their place (superseded)."""

@@ -23,7 +23,9 @@ RECORDS = (
 
 def everything(line: Any, party: str, role: str = "duty_officer") -> str:
     """Lists and records, events, the stream from the first event, the whole ledger as the
-    party gets it, and every incident it sees with its dossier, unzipped, and its files. A
+    party gets it, its agreements, and every incident it sees with its dossier, unzipped, and its
+    files. (Not the protocol, whose rules name every kind of activity: a hidden kind would
+    be found in it.) A
     mediator is refused the parties' own records (it reads figures), so it is searched for the
     rest."""
     routes: list[tuple[str, dict[str, Any]]] = [
@@ -35,6 +37,7 @@ def everything(line: Any, party: str, role: str = "duty_officer") -> str:
         routes.append(("/v1/messages", {"box": "all"}))
         routes += [(f"/v1/conflicts/{c['id']}", {}) for c in _list(line, party, role, "conflicts")]
         routes += [(f"/v1/messages/{m['id']}", {}) for m in _list(line, party, role, "messages")]
+    routes.append(("/v1/agreements", {}))
     incidents = _list(line, party, role, "incidents")
     routes += [(f"/v1/incidents/{i['id']}", {}) for i in incidents]
     size = line.get(party, "/v1/ledger/head", role).json()["tree_head"]["size"]
@@ -54,9 +57,22 @@ def _list(line: ActsAs, party: str, role: str, name: str) -> list[dict[str, Any]
 
 
 def _ok(line: ActsAs, party: str, role: str, route: str, params: dict[str, Any]) -> str:
+    """The route's answer; for a party in several agreements, where the route asks which, its
+    answer in each."""
     answer = line.get(party, route, role, **params)
+    asks = answer.status_code == 422 and answer.json()["field"] == "agreement"
+    if asks and "agreement" not in params:
+        return "\n".join(
+            _ok(line, party, role, route, {**params, "agreement": agreement})
+            for agreement in _agreements(line, party, role)
+        )
     assert answer.status_code == 200, (route, answer.text)
     return str(answer.text)
+
+
+def _agreements(line: ActsAs, party: str, role: str) -> list[str]:
+    views = line.get(party, "/v1/agreements", role).json()["agreements"]
+    return [view["agreement"]["id"] for view in views]
 
 
 def _dossier(line: ActsAs, party: str, role: str, incident_id: int) -> str:

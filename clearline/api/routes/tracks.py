@@ -62,12 +62,13 @@ async def report(request: Request, user: PartyUser, rt: CurrentRuntime) -> Accep
 
 @router.get("/tracks", response_model=TrackList)
 async def live_tracks(
-    user: PartyUser, rt: CurrentRuntime, agreement_id: str | None = None
+    user: PartyUser, rt: CurrentRuntime, agreement: str | None = None
 ) -> TrackList:
-    """The live tracks your party may see: its own, and others' shared with it."""
+    """The live tracks your party may see: its own, and others' shared with it; `agreement`
+    names one where your party is in several."""
     now = rt.clock.now()
     # Through the writer: the picture is only ever touched by one thread.
-    seen = await rt.write(lambda c: tracks.live_for(c, user.party, agreement_id, rt.pictures, now))
+    seen = await rt.write(lambda c: tracks.live_for(c, user.party, agreement, rt.pictures, now))
     return TrackList(tracks=seen)
 
 

@@ -128,14 +128,6 @@ def protocol_register(
 
 
 def protocol_propose(
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help="The next version, JSON or YAML: the whole document, or with --patch a merge "
-            "patch of the newest adopted version.",
-            dir_okay=False,
-        ),
-    ],
     effective: Annotated[
         str,
         typer.Option(
@@ -144,6 +136,21 @@ def protocol_propose(
     ],
     reason: Annotated[str, typer.Option("--reason", help="Why; every party reads it.")],
     token: Token,
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The next version, JSON or YAML: the whole document, or with --patch a merge "
+            "patch of the newest adopted version. Not needed with --join or --leave alone.",
+            dir_okay=False,
+        ),
+    ] = None,
+    join: Annotated[
+        list[str] | None,
+        typer.Option("--join", help="A party that joins (its liaison officer signs too)."),
+    ] = None,
+    leave: Annotated[
+        list[str] | None, typer.Option("--leave", help="A party that leaves; its lines close.")
+    ] = None,
     patch: Annotated[
         bool, typer.Option("--patch", help="FILE is a JSON merge patch (RFC 7396).")
     ] = False,
@@ -158,14 +165,19 @@ def protocol_propose(
     Prints its number, version, effective time and the digest every party signs.
 
     Example: clearline protocol propose flash.yaml --patch --effective 2026-12-10T00:00Z
-    --reason "FLASH acknowledged in 90 s"
+    --reason "FLASH acknowledged in 90 s"  (or, for Russia to join: --join RU)
     """
-    payload = {
-        "patch" if patch else "protocol": read_document(file),
+    if file is None and not (join or leave):
+        fail("file: give the next version, or --join or --leave")
+    payload: dict[str, Any] = {
         "reason": reason,
         "effective_at": iso(_moment(effective, "effective")),
         "supersedes": supersedes,
+        "joining": join,
+        "leaving": leave,
     }
+    if file is not None:
+        payload["patch" if patch else "protocol"] = read_document(file)
     path = _proposals(agreement_id_of(url, token, agreement))
     found = request("POST", url, token, path, json=without_none(payload))
     number = found["number"]

@@ -200,8 +200,8 @@ def visible(connection: Connection, party: str, notice_id: int) -> Notice:
 def notices_for(
     connection: Connection, party: str, state: NoticeState | None, limit: int
 ) -> list[Notice]:
-    agreement_ids = [a.id for a in agreement_store.agreements_of(connection, party)]
-    found = notice_store.visible_to(connection, party, agreement_ids, state, limit)
+    joined = {a.id: a.joined(party) for a in agreement_store.agreements_of(connection, party)}
+    found = notice_store.visible_to(connection, party, joined, state, limit)
     return [view(n, party) for n in found]
 
 
@@ -214,12 +214,17 @@ def view(notice: Notice, party: str | None) -> Notice:
 
 
 def _may_see(connection: Connection, notice: Notice, party: str) -> bool:
+    """Its own; or another party's shared one, if the party is in the agreement and either the
+    notice is live or it changed last after the party joined."""
     if notice.party == party:
         return True
     if notice.current.sharing is not Sharing.SHARED:
         return False
     agreement = agreement_store.get_agreement(connection, notice.agreement_id)
-    return agreement is not None and party in agreement.parties()
+    if agreement is None or party not in agreement.parties():
+        return False
+    joined = agreement.joined(party)
+    return joined is None or notice.state.live or notice.updated_at >= joined
 
 
 def _screen(

@@ -335,7 +335,7 @@ def _post(
         "by_party": party,
     }
     precedence = Precedence.PRIORITY if step is IncidentStep.FILED else Precedence.ROUTINE
-    for line in agreement_store.lines_of_agreements(connection, [agreement.id]):
+    for line in agreement_store.open_lines(connection, agreement.id):
         if {line.party_a, line.party_b} <= audience:
             messages.send_system(
                 connection,

@@ -17,7 +17,7 @@ from clearline.model.event import EventType
 from clearline.model.ledger import unb64
 from clearline.model.proposal import SigningKey
 from clearline.model.user import Role, User
-from clearline.services.protocol.proposals import tell
+from clearline.services.protocol.proposals import key_payload, tell
 from clearline.services.protocol.signatures import key_id
 from clearline.store import agreements as agreement_store
 from clearline.store import proposals as proposal_store
@@ -40,9 +40,9 @@ def register(connection: Connection, user: User, public_key: str, now: datetime)
         raise conflict("public_key", "this key is registered already")
     key = SigningKey(key_id=key_id(text), user_id=user.id, public_key=text, registered_at=now)
     proposal_store.insert_key(connection, key)
-    payload = {"key_id": key.key_id, "user_id": user.id, "party": user.party, "public_key": text}
+    payload = {"key": key_payload(key, user.party)}
     for agreement in agreement_store.agreements_of(connection, user.party):
-        tell(connection, agreement, EventType.KEY_REGISTERED, {"key": payload}, now)
+        tell(connection, agreement, EventType.KEY_REGISTERED, payload, now)
     return key
 
 

@@ -183,13 +183,18 @@ def close(
 
 
 def rounds_of(connection: Connection, user: User, agreement_id: str) -> list[Round]:
-    member_of(connection, user, agreement_id)
-    return round_store.of_agreement(connection, agreement_id)
+    """The agreement's rounds; for a party that joined later, those opened since."""
+    joined = member_of(connection, user, agreement_id).joined(user.party)
+    found = round_store.of_agreement(connection, agreement_id)
+    return [r for r in found if joined is None or r.created_at >= joined]
 
 
 def read(connection: Connection, user: User, agreement_id: str, number: int) -> Round:
-    member_of(connection, user, agreement_id)
-    return _get(connection, agreement_id, number)
+    joined = member_of(connection, user, agreement_id).joined(user.party)
+    round = _get(connection, agreement_id, number)
+    if joined is not None and round.created_at < joined:
+        raise not_found("number", f"{agreement_id} has no round {number} since you joined")
+    return round
 
 
 def report(

@@ -22,6 +22,7 @@ import rfc8785
 import typer
 import yaml
 
+from clearline import demo
 from clearline.cli.line import protocol
 from clearline.model.message import Precedence
 from clearline.model.protocol import Protocol
@@ -288,3 +289,40 @@ def test_bad_keys_and_numbers_are_one_line_naming_the_field(
     amending: Api, files: Path, role: str, command: str, field: str
 ) -> None:
     refused(run_as(amending, "IL", role, command.format(dir=files)), field)
+
+
+@pytest.fixture(scope="module")
+def joinable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """A fresh demo line on an installation where Russia, with a line to Israel of its own and
+    a liaison officer, may be asked to join."""
+    folder = tmp_path_factory.mktemp("joining")
+    db, tokens = demo_line(folder)
+    command = f"agreement create il-ru --name IL-RU --party 'IL={demo.ISRAEL.name}' --party"
+    said(clearline(command, "RU=Russia", "--db", str(db)))
+    said(clearline("user add ru-liaison --party RU --role liaison_officer --db", str(db)))
+    tokens["RU"] = {LIAISON: said(clearline("token create ru-liaison --db", str(db)))}
+    with serve(db) as server, Api(server, tokens) as api:
+        yield api
+
+
+@pytest.mark.slow
+def test_russia_is_asked_to_join_and_signs_with_its_own_key(joinable: Api, tmp_path: Path) -> None:
+    ru = registered(joinable, tmp_path, "RU")
+    command = f"protocol propose --join RU --agreement {AGREEMENT} --effective {effective(20)}"
+    command += " --reason"
+    printed = said(run_as(joinable, "IL", LIAISON, command, "Russia joins")).splitlines()
+    found = re.fullmatch(r"proposal (\d+): version 2, open, to take effect at .*", printed[0])
+    assert found, printed
+    approve = f"protocol approve {found.group(1)} --agreement {AGREEMENT} --key {ru}"
+    shown = said(run_as(joinable, "RU", LIAISON, approve))
+    assert "parties" in shown and '"RU"' in shown, shown
+    assert (
+        shown.splitlines()[-1]
+        == f"proposal {found.group(1)}: open: waiting for IL, TR (signed by RU)"
+    )
+
+
+def test_a_join_is_refused_in_one_line_naming_the_field(joinable: Api) -> None:
+    command = f"protocol propose --agreement {AGREEMENT} --effective {effective(20)} --reason why"
+    refused(run_as(joinable, "IL", LIAISON, command, "--join", "TR"), "joining")
+    refused(run_as(joinable, "IL", LIAISON, command), "file")
