@@ -29,6 +29,7 @@ from clearline.cli.line import (
     positions,
     protocol,
     rounds,
+    second_factor,
 )
 from clearline.cli.line import tokens as line_tokens
 from clearline.cli.line import users as line_users
@@ -139,6 +140,16 @@ _commands(
         "enrol": line_users.user_enrol,
         "change": line_users.user_change,
         "reset": line_users.user_reset,
+    },
+)
+_group(
+    "second-factor",
+    f"A second factor (TOTP) for your console sign-in. {ON_LINE}",
+    LINE,
+    {
+        "enrol": second_factor.second_factor_enrol,
+        "confirm": second_factor.second_factor_confirm,
+        "remove": second_factor.second_factor_remove,
     },
 )
 token = _group(

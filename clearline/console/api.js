@@ -29,7 +29,8 @@ async function request(method, path, { body, file, headers = {} } = {}) {
 const get = (path) => request("GET", path);
 const post = (path, body, headers) => request("POST", path, { body, headers });
 
-export const signIn = (name, password) => post("/v1/session", { name, password });
+export const signIn = (name, password, code) =>
+  post("/v1/session", code ? { name, password, code } : { name, password });
 export const signOut = () => request("DELETE", "/v1/session");
 export const me = () => get("/v1/me");
 export const chooseLanguage = (language) =>

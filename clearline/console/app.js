@@ -406,7 +406,7 @@ async function signIn(event) {
   const form = new FormData(event.target);
   const error = $("sign-in-error");
   try {
-    const { user } = await api.signIn(form.get("name"), form.get("password"));
+    const { user } = await api.signIn(form.get("name"), form.get("password"), form.get("code"));
     error.hidden = true;
     await start(user);
   } catch (failure) {
@@ -416,6 +416,9 @@ async function signIn(event) {
 }
 
 function signInRefusal(failure) {
+  if (failure.body?.field === "code") {
+    return t(failure.status === 403 ? "ui.code_required" : "ui.code_needed");
+  }
   if (failure.status === 401) return t("ui.bad_sign_in");
   if (failure.status === 429) {
     return t("ui.sign_in_wait", { minutes: Math.ceil(failure.body.retry_after_s / 60) });

@@ -131,6 +131,12 @@ class EventType(StrEnum):
     USER_CHANGED = "account.user_changed"
     """A user's role, language, activity or password changed. Payload as for added, with
     ``changes`` naming what changed (``role``, ``language``, ``active``, ``password``)."""
+    SECOND_FACTOR_ADDED = "account.second_factor_added"
+    """A user confirmed a second factor (TOTP) for its console sign-in. Payload: ``user`` as
+    for added, and ``by``; never the secret. Audience: the party, in each agreement it is in."""
+    SECOND_FACTOR_REMOVED = "account.second_factor_removed"
+    """A liaison officer took a user's second factor away (a lost phone). Payload as for
+    added."""
     TOKEN_ISSUED = "account.token_issued"
     """An API token was issued. Payload: ``token`` (id, user, party, label, scope, created_at,
     expires_at; never the secret) and ``by`` (the user who issued it). Audience: the token's

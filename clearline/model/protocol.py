@@ -144,6 +144,13 @@ class Protocol(BaseModel):
         description="How long after it is proposed an amendment may take effect at the "
         "earliest: time for every party to read and sign it.",
     )
+    second_factor_for_liaison: bool = Field(
+        default=False,
+        exclude_if=lambda wanted: not wanted,
+        description="Whether a liaison officer's console sign-in needs a second factor (TOTP) "
+        "as well as the password. Left out of the document while false, so that a version "
+        "without it hashes as it always did.",
+    )
     well_clear: WellClear = Field(default_factory=WellClear)
     tracks: TrackRules = Field(default_factory=TrackRules)
 

@@ -43,6 +43,9 @@ class User(BaseModel):
     active: bool = Field(
         default=True, description="A deactivated user's sign-ins and tokens are all refused."
     )
+    second_factor: bool = Field(
+        default=False, description="Whether its console sign-in takes a TOTP code as well."
+    )
 
     @property
     def is_watch(self) -> bool:

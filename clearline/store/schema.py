@@ -240,8 +240,12 @@ users = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("password_hash", sa.String(200), nullable=True),
     sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("totp_secret", sa.String(64), nullable=True),
+    sa.Column("totp_pending", sa.String(64), nullable=True),
+    sa.Column("totp_step", sa.BigInteger, nullable=True),
 )
-"""People and machines; a person who signs in to the console has an argon2 password hash."""
+"""People and machines; a person who signs in to the console has an argon2 password hash,
+and may have a TOTP secret (a second factor) with the last time step a code was taken for."""
 
 tokens = sa.Table(
     "tokens",

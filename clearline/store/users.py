@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -168,4 +168,41 @@ def _user(row: sa.Row[object]) -> User:
         role=Role(row.role),  # type: ignore[attr-defined]
         language=Language(row.language),  # type: ignore[attr-defined]
         active=row.active,  # type: ignore[attr-defined]
+        second_factor=row.totp_secret is not None,  # type: ignore[attr-defined]
     )
+
+
+class SecondFactor(NamedTuple):
+    """A user's TOTP secret in force, one waiting to be confirmed, and the last step used."""
+
+    secret: str | None
+    pending: str | None
+    step: int | None
+
+
+def second_factor_of(connection: Connection, user_id: int) -> SecondFactor:
+    row = connection.execute(
+        sa.select(users.c.totp_secret, users.c.totp_pending, users.c.totp_step).where(
+            users.c.id == user_id
+        )
+    ).one()
+    return SecondFactor(row.totp_secret, row.totp_pending, row.totp_step)
+
+
+def keep_pending(connection: Connection, user_id: int, pending: str) -> None:
+    connection.execute(users.update().where(users.c.id == user_id).values(totp_pending=pending))
+
+
+def set_second_factor(
+    connection: Connection, user_id: int, secret: str | None, step: int | None
+) -> None:
+    """The secret in force (None: none) and the step last used; nothing left pending."""
+    connection.execute(
+        users.update()
+        .where(users.c.id == user_id)
+        .values(totp_secret=secret, totp_step=step, totp_pending=None)
+    )
+
+
+def use_step(connection: Connection, user_id: int, step: int) -> None:
+    connection.execute(users.update().where(users.c.id == user_id).values(totp_step=step))

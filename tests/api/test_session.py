@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from http.cookies import SimpleCookie
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 
@@ -86,6 +87,27 @@ def test_after_five_failures_even_the_right_password_waits(
         wrong = {"name": "il-duty-officer", "password": "wrong-guess"}
         assert signed_up.client.post("/v1/session", json=wrong).status_code == 401
     assert sign_in(signed_up), "a success cleared the earlier failures"
+
+
+def test_with_a_second_factor_the_sign_in_takes_a_code_too(
+    signed_up: Line, clock: FixedClock
+) -> None:
+    officer = {"Authorization": f"Bearer {signed_up.tokens['IL']['duty_officer']}"}
+    started = signed_up.client.post("/v1/me/second-factor", headers=officer)
+    assert started.status_code == 201, started.text
+    totp = pyotp.TOTP(started.json()["secret"])
+    body = {"code": totp.at(clock.now())}
+    confirmed = signed_up.client.put("/v1/me/second-factor", json=body, headers=officer)
+    assert confirmed.json()["user"]["second_factor"] is True
+    clock.advance(30)
+    bare = {"name": "il-duty-officer", "password": PASSWORD}
+    refused = signed_up.client.post("/v1/session", json=bare)
+    assert (refused.status_code, refused.json()["field"]) == (401, "code")
+    assert "set-cookie" not in refused.headers
+    answer = signed_up.client.post("/v1/session", json=bare | {"code": totp.at(clock.now())})
+    assert answer.status_code == 200, answer.text
+    again = signed_up.client.post("/v1/session", json=bare | {"code": totp.at(clock.now())})
+    assert (again.status_code, again.json()["field"]) == (401, "code"), "a code is taken once"
 
 
 def test_a_user_without_a_password_cannot_sign_in(line: Line) -> None:

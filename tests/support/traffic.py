@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pyotp
+
 from clearline.clock import FixedClock
 from clearline.runtime.loops import page
 from tests.conftest import Line, warning
@@ -65,13 +67,13 @@ def every_event_type(line: Line, clock: FixedClock) -> dict[str, dict[str, Any]]
     paging_traffic(line, clock)
     amendment_traffic(line, clock)
     round_traffic(line)
-    account_traffic(line)
+    account_traffic(line, clock)
     return kept
 
 
-def account_traffic(line: Line) -> None:
+def account_traffic(line: Line, clock: FixedClock) -> None:
     """A duty officer added to IL and its language changed; a token issued to IL's radar
-    feed, then revoked."""
+    feed, then revoked; a second factor confirmed by IL's watch commander, then removed."""
     person = {"name": "il-duty-2", "role": "duty_officer", "language": "he"}
     created(line.post("IL", "/v1/users", "liaison_officer", json=person))  # added
     headers = line.headers("IL", "liaison_officer")
@@ -80,6 +82,12 @@ def account_traffic(line: Line) -> None:
     issued = created(line.post("IL", "/v1/tokens", "liaison_officer", json=token))  # issued
     path = f"/v1/tokens/{issued['issued']['id']}"
     ok(line.client.delete(path, headers=headers))  # revoked
+    secret = created(line.post("IL", "/v1/me/second-factor", "watch_commander"))["secret"]
+    code = {"code": pyotp.TOTP(secret).at(clock.now())}
+    watch = line.headers("IL", "watch_commander")
+    ok(line.client.put("/v1/me/second-factor", json=code, headers=watch))  # added
+    path = "/v1/users/il-watch-commander/second-factor"
+    ok(line.client.delete(path, headers=headers))  # removed
 
 
 def round_traffic(line: Line) -> None:

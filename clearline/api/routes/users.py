@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from clearline.api.auth import CurrentRuntime, CurrentUser, forget
 from clearline.api.schemas import as_json
 from clearline.model.user import PasswordReset, User, UserChange, UserRequest
-from clearline.services.access import accounts
+from clearline.services.access import accounts, second_factor
 
 router = APIRouter(prefix="/v1/users", tags=["users"])
 UserName = Annotated[str, Path(min_length=1, max_length=100)]
@@ -54,3 +54,13 @@ async def reset_password(
     """Set a new console password for a user of your party."""
     now = rt.clock.now()
     return await rt.write(lambda c: accounts.reset_password(c, user, name, request.password, now))
+
+
+@router.delete("/{name}/second-factor", response_model=User)
+async def remove_second_factor(name: UserName, user: CurrentUser, rt: CurrentRuntime) -> User:
+    """Take a user's second factor away (liaison officers, for a user of your party whose
+    phone is lost): it signs in with its password alone until it enrols a new one."""
+    now = rt.clock.now()
+    changed = await rt.write(lambda c: second_factor.remove(c, user, name, now))
+    forget(rt, lambda _, found: found.user.id == changed.id)
+    return changed

@@ -1,2 +1,3 @@
 """Who may use the line: a party's people (``accounts``), the tokens they sign in with
-(``tokens``), and the brake on guessing a password (``throttle``)."""
+(``tokens``), the brake on guessing a password (``throttle``) and the second factor that
+backs it (``second_factor``)."""

@@ -107,7 +107,7 @@ def change(
     connection: Connection, actor: User, name: str, request: UserChange, now: datetime
 ) -> User:
     """A role, a language, or whether the user may act at all; what is left out stays."""
-    user = _theirs(connection, actor, name)
+    user = theirs(connection, actor, name)
     changes = request.model_dump(exclude_none=True)
     if not changes:
         raise invalid("request", "name what changes: role, language or active")
@@ -124,7 +124,7 @@ def change(
 def reset_password(
     connection: Connection, actor: User, name: str, password: str, now: datetime
 ) -> User:
-    user = _theirs(connection, actor, name)
+    user = theirs(connection, actor, name)
     set_password(connection, user.name, password)
     about = _about(user, actor, ["password"])
     tell_party(connection, EventType.USER_CHANGED, actor.party, about, now)
@@ -149,7 +149,7 @@ def _liaison(actor: User) -> None:
         raise forbidden("role", f"a party's liaison officer manages its users, not a {actor.role}")
 
 
-def _theirs(connection: Connection, actor: User, name: str) -> User:
+def theirs(connection: Connection, actor: User, name: str) -> User:
     """A user of the actor's party; 404 for another party's, as if there were none."""
     _liaison(actor)
     user = user_store.user_by_name(connection, name)
