@@ -126,7 +126,7 @@ def line(db_url: str, tokens: demo.Tokens, clock: FixedClock) -> Iterator[Line]:
 
 
 def warning(
-    to: str = "IL", precedence: str = "FLASH", free_text: str | None = None, **body: Any
+    to: str | list[str] = "IL", precedence: str = "FLASH", free_text: str | None = None, **body: Any
 ) -> dict[str, Any]:
     """A well-formed warning request."""
     return {

@@ -46,6 +46,14 @@ class MessageOut(BaseModel):
     )
 
 
+class MessageCopies(BaseModel):
+    """A message sent to several parties: its copy to each, and the ledger's receipts for
+    them all."""
+
+    messages: list[MessageOut]
+    receipts: list[Receipt]
+
+
 class MessageList(BaseModel):
     messages: list[MessageOut]
 

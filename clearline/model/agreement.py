@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-PartyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")]
+PARTY_CODE = r"^[A-Z]{2,3}$"
+PartyCode = Annotated[str, StringConstraints(pattern=PARTY_CODE)]
 """A party's short code, as on the line: ``IL``, ``TR``, ``AZ``."""
 
 INSTALLATION = "ZZ"

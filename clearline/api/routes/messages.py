@@ -13,6 +13,7 @@ from clearline.api.auth import CurrentRuntime, PartyUser
 from clearline.api.params import Limit, RecordId
 from clearline.api.schemas import (
     IdempotencyKey,
+    MessageCopies,
     MessageList,
     MessageOut,
     PendingList,
@@ -33,7 +34,7 @@ StateFilter = Literal[
 ]
 
 
-@router.post("", status_code=201, response_model=MessageOut)
+@router.post("", status_code=201, response_model=MessageOut | MessageCopies)
 async def send(
     request: messages.SendRequest,
     user: PartyUser,
@@ -48,8 +49,14 @@ async def send(
     `Idempotency-Key` returns the first message (200, without a new receipt) and never stores
     a second. The answer carries the ledger receipt: index, leaf hash and a signed tree head
     that already includes the entry.
+
+    To several parties (`"to": ["TR", "RU"]`, all of one agreement): a copy to each over its
+    own line, each delivered, acknowledged and escalated on its own; the answer is
+    `{"messages": [...], "receipts": [...]}`, and a recipient sees only its own copy.
     """
     now = rt.clock.now()
+    if isinstance(request.to, list):
+        return await _send_to_each(request, user, rt, idempotency_key)
 
     def send_and_screen(connection: Connection) -> tuple[Message, bool]:
         return sending.send(
@@ -58,6 +65,21 @@ async def send(
 
     (message, created), receipts = await rt.write_sealed(send_and_screen)
     return as_json(message_out(message, user, receipts=receipts), 201 if created else 200)
+
+
+async def _send_to_each(
+    request: messages.SendRequest, user: User, rt: Runtime, idempotency_key: str
+) -> Response:
+    now = rt.clock.now()
+
+    def send(connection: Connection) -> tuple[list[Message], bool]:
+        return sending.send_to_each(
+            connection, user, request, now, idempotency_key, rt.conflict_engine, rt.pictures
+        )
+
+    (sent, created), receipts = await rt.write_sealed(send)
+    copies = MessageCopies(messages=[message_out(m, user) for m in sent], receipts=receipts)
+    return as_json(copies, 201 if created else 200)
 
 
 @router.get("", response_model=MessageList)

@@ -26,7 +26,9 @@ SendableType = StrEnum(  # type: ignore[misc]
 
 
 def send(
-    to: Annotated[str, typer.Option(help="Receiving party code.")],
+    to: Annotated[
+        list[str], typer.Option(help="Receiving party code; once per party, for several.")
+    ],
     type: Annotated[SendableType, typer.Option(help="Message type.")],
     precedence: Annotated[Precedence, typer.Option(help="FLASH, IMMEDIATE, PRIORITY, ROUTINE.")],
     token: Token,
@@ -40,7 +42,8 @@ def send(
 ) -> None:
     """Send a message; prints its id and state once the line has it on disk.
 
-    Example: clearline send --to IL --type warning --precedence FLASH
+    Example: clearline send --to IL --type warning --precedence FLASH (--to TR --to RU: a copy
+    to each)
     --body '{"hazard": "air_strike", "location": {"lat": 34.55, "lon": 38.28}, "radius_m": 20000}'
     """
     try:
@@ -48,15 +51,17 @@ def send(
     except json.JSONDecodeError as exc:
         fail(f"body: not JSON ({exc.msg})")
     payload = {
-        "to": to,
+        "to": to[0] if len(to) == 1 else to,
         "type": type,
         "precedence": precedence,
         "body": parsed,
         "free_text": free_text,
         "in_reply_to": reply_to,
     }
-    message = request("POST", url, token, "/v1/messages", json=payload, headers=once(key))
-    typer.echo(f"message {message['id']} to {to}: {message['recipients'][0]['state']}")
+    sent = request("POST", url, token, "/v1/messages", json=payload, headers=once(key))
+    for message in sent["messages"] if len(to) > 1 else [sent]:
+        (recipient,) = message["recipients"]
+        typer.echo(f"message {message['id']} to {recipient['party']}: {recipient['state']}")
 
 
 def inbox(

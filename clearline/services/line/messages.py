@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import Connection
 
-from clearline.model.agreement import PartyCode
+from clearline.model.agreement import PARTY_CODE, PartyCode
 from clearline.model.errors import (
     ClearlineError,
     conflict,
@@ -45,6 +46,7 @@ from clearline.store import messages as message_store
 from clearline.store.messages import NewMessage
 
 MAX_FREE_TEXT = 4_000
+MAX_TO = 10
 
 
 class SendRequest(BaseModel):
@@ -52,7 +54,10 @@ class SendRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    to: PartyCode = Field(description="Code of the receiving party, e.g. IL.")
+    to: PartyCode | list[PartyCode] = Field(
+        description='Code of the receiving party, e.g. IL; or several, e.g. ["TR", "RU"]: '
+        "a copy to each over its own line, delivered, acknowledged and escalated on its own."
+    )
     type: MessageType
     precedence: Precedence
     body: dict[str, Any] = Field(default_factory=dict, description="Typed by `type`.")
@@ -61,6 +66,29 @@ class SendRequest(BaseModel):
     agreement: str | None = Field(
         default=None, description="Needed only where two parties share several agreements."
     )
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _parties(cls, to: object) -> object:
+        """Checked here, before the union is tried, so that a refusal names ``to`` itself
+        rather than the union's members."""
+        codes = to if isinstance(to, list) else [to]
+        if not all(isinstance(code, str) and re.fullmatch(PARTY_CODE, code) for code in codes):
+            raise ValueError("a party's code (2 or 3 capital letters), or a list of them")
+        if isinstance(to, list) and not 1 <= len(set(to)) == len(to) <= MAX_TO:
+            raise ValueError(f"1 to {MAX_TO} parties, each once")
+        return to
+
+    @property
+    def recipient(self) -> str:
+        """The one party a copy goes to."""
+        assert isinstance(self.to, str), "a request to several is sent as one copy to each"
+        return self.to
+
+    def copies(self) -> list[SendRequest]:
+        """One request to each party it names."""
+        parties = self.to if isinstance(self.to, list) else [self.to]
+        return [self.model_copy(update={"to": party}) for party in parties]
 
     def fingerprint(self) -> str:
         """The same request always hashes the same, whatever order the client wrote keys in."""
@@ -74,14 +102,17 @@ def send(
     request: SendRequest,
     now: datetime,
     idempotency_key: str,
+    fingerprint: str | None = None,
 ) -> tuple[Message, bool]:
-    """Put a message on the line. Returns it and whether it was created now (False: a replay)."""
+    """Put a message on the line. Returns it and whether it was created now (False: a replay).
+    ``fingerprint``: of the request it is one copy of, where it went to several."""
     if sender.role not in SENDING_ROLES:
         raise forbidden("role", f"a {sender.role} may read the line but not send on it")
+    fingerprint = fingerprint or request.fingerprint()
     previous = message_store.by_idempotency_key(connection, sender.id, idempotency_key)
     if previous is not None:
         previous_id, previous_fingerprint = previous
-        if previous_fingerprint != request.fingerprint():
+        if previous_fingerprint != fingerprint:
             raise conflict(
                 "Idempotency-Key", "this key was used for a different message; use a new key"
             )
@@ -91,7 +122,6 @@ def send(
     original = _original(connection, sender, request)
     protocol = agreement_store.protocol_in_force(connection, line.agreement_id, now)
     bounds.message_body(body, protocol, now)
-    fingerprint = request.fingerprint()
     message = message_store.insert(
         connection,
         NewMessage(
@@ -109,7 +139,7 @@ def send(
             request_hash=fingerprint,
             protocol_version=protocol.version,
         ),
-        [request.to],
+        [request.recipient],
         now,
         protocol.deadline_s(request.precedence),
     )
@@ -210,18 +240,30 @@ def _validated_body(request: SendRequest) -> BaseModel:
     return body
 
 
+def lines_for(connection: Connection, sender: User, request: SendRequest) -> list[Line]:
+    """The line each copy of a request to several goes over, all of one agreement: a message
+    to several is one message of that agreement, refused whole if any copy cannot go."""
+    if request.in_reply_to is not None:
+        raise invalid("to", "a reply goes to the one party that asked")
+    lines = [_line_for(connection, sender.party, copy) for copy in request.copies()]
+    if len({line.agreement_id for line in lines}) > 1:
+        raise invalid("to", "these parties are in different agreements: send to each apart")
+    return lines
+
+
 def _line_for(connection: Connection, sender_party: str, request: SendRequest) -> Line:
-    if request.to == sender_party:
+    to = request.recipient
+    if to == sender_party:
         raise invalid("to", "a party cannot send to itself")
-    lines = agreement_store.lines_between(connection, sender_party, request.to)
-    if not lines and not agreement_store.party_exists(connection, request.to):
-        raise not_found("to", f"no party with code {request.to!r}")
+    lines = agreement_store.lines_between(connection, sender_party, to)
+    if not lines and not agreement_store.party_exists(connection, to):
+        raise not_found("to", f"no party with code {to!r}")
     if not lines:
-        raise invalid("to", f"there is no line between {sender_party} and {request.to}")
+        raise invalid("to", f"there is no line between {sender_party} and {to}")
     if request.agreement is not None:
         lines = [line for line in lines if line.agreement_id == request.agreement]
         if not lines:
-            raise invalid("agreement", f"{sender_party} and {request.to} share no such agreement")
+            raise invalid("agreement", f"{sender_party} and {to} share no such agreement")
     if len(lines) > 1:
         raise invalid("agreement", "these parties share several agreements: name one")
     return lines[0]

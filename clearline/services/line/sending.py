@@ -32,3 +32,26 @@ def send(
         notices.on_crossing_decision(connection, message, now, conflict_engine)
         unknowns.on_identification_reply(connection, message, now, pictures)
     return message, created
+
+
+def send_to_each(
+    connection: Connection,
+    sender: User,
+    request: messages.SendRequest,
+    now: datetime,
+    idempotency_key: str,
+    conflict_engine: ConflictEngine,
+    pictures: Pictures,
+) -> tuple[list[Message], bool]:
+    """A message to several parties: one copy to each, over its own line, each with its own
+    deadline and escalation; all or none. A replay (the same key, the same request) returns
+    the copies sent the first time."""
+    messages.lines_for(connection, sender, request)
+    fingerprint = request.fingerprint()
+    sent = [
+        messages.send(
+            connection, sender, copy, now, f"{idempotency_key}/{copy.recipient}", fingerprint
+        )
+        for copy in request.copies()
+    ]
+    return [message for message, _ in sent], all(created for _, created in sent)

@@ -111,6 +111,9 @@ def test_russia_joins_with_three_signatures_and_sees_nothing_before(
     assert (to_israel.status_code, to_israel.json()["field"]) == (422, "agreement")
     named = line.send("RU", warning(to="IL") | {"agreement": demo.AGREEMENT_ID})
     assert named.status_code == 201, named.text
+    both = line.send("RU", warning(to=["IL", "TR"]) | {"agreement": demo.AGREEMENT_ID})
+    assert both.status_code == 201, both.text
+    assert [m["to"] for m in both.json()["messages"]] == [["IL"], ["TR"]]
 
     ru_notice = filed(
         line,

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from clearline import demo
 from clearline.clock import FixedClock
+from clearline.model.agreement import Party
+from clearline.model.user import Language, Role
+from clearline.services.access import accounts, tokens
+from clearline.services.agreements import create_agreement
+from clearline.store.writer import run_now
 from tests.conftest import Line, warning
 from tests.support.refusals import refused
 
@@ -222,3 +230,73 @@ def refused_limit(line: Line) -> str:
     answer = line.get("IL", "/v1/messages/pending", limit=0)
     assert answer.status_code == 422
     return str(answer.json()["field"])
+
+
+@pytest.fixture
+def astana(line: Line, engine: Engine, clock: FixedClock) -> Line:
+    """TR–RU–IR beside the demo line, with a duty officer each for Russia and Iran."""
+
+    def setup(connection: sa.Connection) -> dict[str, str]:
+        parties = [demo.TURKEY, Party(code="RU", name="Russia"), Party(code="IR", name="Iran")]
+        create_agreement(connection, "tr-ru-ir", "Astana", parties, [], clock.now())
+        made = {}
+        for party in ("RU", "IR"):
+            name = f"{party.lower()}-duty-officer"
+            accounts.add_user(connection, name, party, Role.DUTY_OFFICER, Language.EN, clock.now())
+            made[party] = tokens.create(connection, name, "test", clock.now())
+        return made
+
+    for party, token in run_now(engine, setup).items():
+        line.tokens[party] = {Role.DUTY_OFFICER: token}
+    return line
+
+
+def test_a_warning_to_two_parties_is_a_copy_each_answered_and_escalated_apart(
+    astana: Line, clock: FixedClock
+) -> None:
+    answer = astana.send("TR", warning(to=["RU", "IR"], free_text="both of you"))
+    assert answer.status_code == 201, answer.text
+    to_ru, to_ir = answer.json()["messages"]
+    assert (to_ru["to"], to_ir["to"]) == (["RU"], ["IR"])
+    assert to_ru["agreement_id"] == to_ir["agreement_id"] == "tr-ru-ir"
+    assert len(answer.json()["receipts"]) >= 2
+    assert astana.post("RU", f"/v1/messages/{to_ru['id']}/ack").status_code == 200
+    assert astana.get("RU", f"/v1/messages/{to_ir['id']}").status_code == 404
+    assert "both of you" not in astana.get("IL", "/v1/messages", box="all").text
+    clock.advance(121)
+    astana.watch()
+    ru = astana.get("TR", f"/v1/messages/{to_ru['id']}").json()["recipients"][0]
+    ir = astana.get("TR", f"/v1/messages/{to_ir['id']}").json()["recipients"][0]
+    assert ru["acknowledged_at"] is not None and ru["escalation_level"] == 0
+    assert ir["acknowledged_at"] is None and ir["escalation_level"] == 1
+
+
+def test_the_same_key_again_gives_the_same_copies(astana: Line) -> None:
+    request = warning(to=["RU", "IR"])
+    first = astana.send("TR", request, key="two-at-once")
+    again = astana.send("TR", request, key="two-at-once")
+    assert (first.status_code, again.status_code) == (201, 200)
+    ids = [m["id"] for m in first.json()["messages"]]
+    assert [m["id"] for m in again.json()["messages"]] == ids
+    for other in (["RU"], ["IR", "RU"]):
+        changed = astana.send("TR", warning(to=other), key="two-at-once")
+        assert (changed.status_code, changed.json()["field"]) == (409, "Idempotency-Key")
+
+
+@pytest.mark.parametrize(
+    "to, status",
+    [(["RU", "RU"], 422), (["RU", "XY"], 404), (["RU", "IL"], 422), (["RU", "TR"], 422), ([], 422)],
+    ids=["twice", "no-such-party", "two-agreements", "itself", "nobody"],
+)
+def test_a_message_to_several_is_refused_whole_naming_to(
+    astana: Line, engine: Engine, to: list[str], status: int
+) -> None:
+    refusal = refused(engine, lambda: astana.send("TR", warning(to=to)))
+    assert (refusal.status, refusal.field) == (status, "to"), refusal.reason
+
+
+def test_a_reply_goes_to_one_party(astana: Line, engine: Engine) -> None:
+    asked = astana.send("RU", warning(to="TR"))
+    reply = warning(to=["RU", "IR"]) | {"in_reply_to": asked.json()["id"]}
+    refusal = refused(engine, lambda: astana.send("TR", reply))
+    assert (refusal.status, refusal.field) == (422, "to")

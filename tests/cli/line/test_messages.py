@@ -7,11 +7,21 @@ import json
 import re
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.cli import BODY, demo_server, refused, run_as, said, send_warning, sent_id
+from tests.support.cli import (
+    BODY,
+    clearline,
+    demo_server,
+    refused,
+    run_as,
+    said,
+    send_warning,
+    sent_id,
+)
 from tests.support.server import CLEARLINE, Api, clean_env, demo_line, free_port, serve, warning
 
 TAIL_TIMEOUT_S = 20
@@ -251,3 +261,24 @@ def test_tail_with_a_bad_token_is_refused_in_one_line(line: Api) -> None:
     assert done.returncode != 0
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "Authorization" in done.stderr
+
+
+@pytest.fixture(scope="module")
+def astana(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """The demo line beside TR–RU–IR, Russia and Iran each with a duty officer."""
+    db, tokens = demo_line(tmp_path_factory.mktemp("astana"))
+    parties = "--party 'TR=Turkish Armed Forces' --party RU=Russia --party IR=Iran"
+    said(clearline(f"agreement create tr-ru-ir --name Astana {parties} --db", str(db)))
+    for party in ("RU", "IR"):
+        name = f"{party.lower()}-duty"
+        said(clearline(f"user add {name} --party {party} --role duty_officer --db", str(db)))
+        tokens[party] = {"duty_officer": said(clearline(f"token create {name} --db", str(db)))}
+    with serve(db) as server, Api(server, tokens) as api:
+        yield api
+
+
+def test_a_warning_to_two_parties_prints_a_copy_each(astana: Api) -> None:
+    command = "send --type warning --precedence FLASH --body"
+    printed = said(run_as(astana, "TR", "duty_officer", command, BODY, "--to", "RU", "--to", "IR"))
+    assert re.fullmatch(r"message \d+ to RU: sent\nmessage \d+ to IR: sent", printed), printed
+    refused(run_as(astana, "TR", "duty_officer", command, BODY, "--to", "RU", "--to", "IL"), "to")
