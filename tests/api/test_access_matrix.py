@@ -147,7 +147,7 @@ def routes(line: Line) -> list[tuple[str, str]]:
     return found
 
 
-def filled(line: Line, engine: Engine, path: str) -> list[str]:
+def filled(engine: Engine, path: str) -> list[str]:
     """The path with each parameter filled with every value worth trying: the ids of the
     secrets' records, each agreement. A parameter not known here fails the test."""
     with engine.connect() as connection:
@@ -184,12 +184,9 @@ def may_read(knock: Knock, secret: str) -> bool:
 def test_no_one_reads_a_secret_not_shared_with_them_through_any_route(
     line: Line, engine: Engine, installation: list[Knock]
 ) -> None:
-    reads = [(m, p) for m, p in routes(line) if m == "GET"]
+    reads = [concrete for m, p in routes(line) if m == "GET" for concrete in filled(engine, p)]
     for knock in installation:
-        heard = []
-        for _, path in reads:
-            for concrete in filled(line, engine, path):
-                heard.append(line.client.get(concrete, headers=knock.headers).text)
+        heard = [line.client.get(concrete, headers=knock.headers).text for concrete in reads]
         if knock.party is not None and knock.role != Role.OPERATOR:
             heard.append(everything(line, knock.party, knock.role or ""))
         said = "\n".join(heard)
@@ -207,8 +204,8 @@ def test_without_a_working_token_only_the_public_routes_answer(
     for method, path in routes(line):
         if f"{method} {path}" in PUBLIC:
             continue
+        concrete = filled(engine, path)[0]
         for knock in strangers:
-            concrete = filled(line, engine, path)[0]
             answer = line.client.request(method, concrete, headers=knock.headers, json={})
             assert answer.status_code == 401, (knock.name, method, concrete, answer.text)
             assert answer.json()["field"] == "Authorization"
@@ -221,7 +218,7 @@ def test_an_operator_sets_agreements_up_and_is_refused_every_party_s_route(
     for method, path in routes(line):
         if f"{method} {path}" in PUBLIC | ACCOUNT | SET_UP:
             continue
-        concrete = filled(line, engine, path)[0]
+        concrete = filled(engine, path)[0]
         answer = line.client.request(method, concrete, headers=operator.headers, json={})
         assert answer.status_code == 403, (method, concrete, answer.text)
         assert answer.json()["field"] == "role", (method, concrete)
