@@ -9,8 +9,9 @@ from __future__ import annotations
 import base64
 from datetime import datetime
 
-import rfc8785
 from pydantic import BaseModel, ConfigDict, Field
+
+from clearline.model import canonical
 
 
 def b64(data: bytes) -> str:
@@ -38,7 +39,7 @@ class Envelope(BaseModel):
     payload_sha256: str = Field(description="SHA-256 of the entry's salt and canonical payload.")
 
     def leaf(self) -> bytes:
-        return rfc8785.dumps(self.model_dump(mode="json"))
+        return canonical.dumps(self.model_dump(mode="json"))
 
 
 class TreeHead(BaseModel):
@@ -53,7 +54,7 @@ class TreeHead(BaseModel):
 
     def signed_part(self) -> bytes:
         """What the signature covers: everything but itself, as canonical JSON."""
-        return rfc8785.dumps(self.model_dump(mode="json", exclude={"signature"}))
+        return canonical.dumps(self.model_dump(mode="json", exclude={"signature"}))
 
 
 class Receipt(BaseModel):

@@ -19,9 +19,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import rfc8785
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from clearline.model import canonical
 from clearline.model.event import EventType
 from clearline.services.protocol.signatures import valid
 from clearline.services.record.audit import Tampered
@@ -171,8 +171,8 @@ def digest(document: dict[str, Any]) -> str:
     """Hex SHA-256 of the document's RFC 8785 canonical JSON, as it stands in the export: not
     read into today's model first, whose defaults could change what an older version hashes to."""
     try:
-        return hashlib.sha256(rfc8785.dumps(document)).hexdigest()
-    except rfc8785.CanonicalizationError:
+        return hashlib.sha256(canonical.dumps(document)).hexdigest()
+    except canonical.CanonicalizationError:
         return ""
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import rfc8785
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from clearline.model import canonical
 from clearline.model.protocol import Protocol
 
 
@@ -29,7 +29,7 @@ class Change(BaseModel):
 
 
 def canonical_json(protocol: Protocol) -> bytes:
-    return rfc8785.dumps(protocol.model_dump(mode="json"))
+    return canonical.dumps(protocol.model_dump(mode="json"))
 
 
 def to_yaml(protocol: Protocol) -> str:

@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import ValidationError
 
+from clearline.model import canonical
 from clearline.model.ledger import Envelope, Receipt, TreeHead, b64, unb64
 from clearline.services.record import merkle, signing
 from clearline.services.record.ledger import EXPORT_FORMAT, READ_FORMATS, Leaf, payload_sha256
@@ -234,7 +234,7 @@ def _check_envelope(entry: dict[str, Any], index: int) -> Envelope | None:
         raise Tampered(f"envelope unreadable ({exc.errors()[0]['msg']})", index) from exc
     if envelope.index != index:
         raise Tampered(f"its envelope says index {envelope.index}", index)
-    if rfc8785.dumps(json.loads(text)) != text.encode():
+    if canonical.dumps(json.loads(text)) != text.encode():
         raise Tampered("its envelope is not in canonical form", index)
     payload = entry.get("payload")
     if payload is None:
@@ -243,6 +243,10 @@ def _check_envelope(entry: dict[str, Any], index: int) -> Envelope | None:
         salt = unb64(str(entry.get("salt")))
     except ValueError as exc:
         raise Tampered("its payload comes without a readable salt", index) from exc
-    if payload_sha256(salt, payload) != envelope.payload_sha256:
+    try:
+        digest = payload_sha256(salt, payload)
+    except canonical.CanonicalizationError as exc:
+        raise Tampered(f"its payload has no canonical form ({exc})", index) from exc
+    if digest != envelope.payload_sha256:
         raise Tampered("its payload does not match the hash in its envelope", index)
     return envelope

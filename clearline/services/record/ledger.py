@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection
 
+from clearline.model import canonical
 from clearline.model.errors import invalid, not_found
 from clearline.model.event import Event
 from clearline.model.ledger import Envelope, Receipt, TreeHead, b64
@@ -53,7 +53,7 @@ def payload_sha256(salt: bytes, payload: Any) -> str:
     """SHA-256 of a random salt and the canonical payload. Unsalted, the hash of a short,
     guessable payload ("answer: partner_force") would tell a party outside its audience what
     it says, by trying the few possible payloads; the salt goes only with the payload."""
-    return hashlib.sha256(salt + rfc8785.dumps(payload)).hexdigest()
+    return hashlib.sha256(salt + canonical.dumps(payload)).hexdigest()
 
 
 def seal(

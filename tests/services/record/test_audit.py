@@ -108,3 +108,11 @@ def test_an_entry_without_its_envelope_must_be_its_index_and_leaf_hash_alone(
     with pytest.raises(audit.Tampered) as caught:
         verify([whole(0), entry, whole(2)])
     assert caught.value.index == 1
+
+
+def test_a_payload_with_no_canonical_form_is_named_not_a_crash() -> None:
+    """``json.loads`` reads ``NaN``, which RFC 8785 has no bytes for: a payload rewritten to one
+    is a tampered entry, named, not a traceback out of the verifier."""
+    with pytest.raises(audit.Tampered, match="payload has no canonical form") as caught:
+        verify([whole(0), whole(1) | {"payload": {"message_id": float("nan")}}, whole(2)])
+    assert caught.value.index == 1
