@@ -227,7 +227,7 @@ def draw_notice(
     )
     version, probe = _version(
         request.volumes,
-        request.sharing,
+        request.sharing or protocol.default_sharing,
         None,
         request.kind,
         1,

@@ -610,7 +610,7 @@ def open_line(store: Store, traffic: Traffic, pictures: Pictures, pairs_only: bo
 
     def read(connection: Connection) -> tuple[index.AgreementIndex, Protocol]:
         theatre = conflicts.index(connection, AGREEMENT)
-        return theatre, agreement_store.protocol_in_force(connection, AGREEMENT)
+        return theatre, agreement_store.protocol_in_force(connection, AGREEMENT, T0)
 
     theatre, protocol = run_now(store.engine, read)
     ids = np.array(
