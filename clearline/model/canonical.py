@@ -1,10 +1,11 @@
 """Canonical JSON (RFC 8785): the bytes the ledger hashes and the parties sign.
 
-``rfc8785`` is the reference: a maintained, pure-Python implementation of the RFC, and 67–74 %
-of the ledger's time. ``dumps`` gives its bytes at native speed through orjson's sorted-keys
-output wherever the two are proven the same (``tests/model/test_canonical.py``, by hypothesis
-over every JSON value), and hands anything else to ``rfc8785`` whole: the answer is the
-reference's in every case, only its speed differs. Where they part, and so what is handed on:
+``rfc8785`` is the reference: a maintained, pure-Python implementation of the RFC, and was
+67–74 % of the ledger's time when the line called it directly. ``dumps`` gives its bytes at
+native speed through orjson's sorted-keys output wherever the two are proven the same
+(``tests/model/test_canonical.py``, by hypothesis over every JSON value), and hands anything
+else to ``rfc8785`` whole: the answer is the reference's in every case, only its speed differs.
+Where they part, and so what is handed on:
 
 * numbers: ECMAScript prints an integral float as an integer (``100.0`` → ``100``) and one
   below 1e-5 in fixed notation down to 1e-6; orjson prints ``100.0`` and ``1e-6``. Integral
