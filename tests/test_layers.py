@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "clearline"
-LAYERS = ["clock", "model", "store", "geo", "services", "demo", "runtime", "api", "cli"]
+LAYERS = ["clock", "model", "store", "geo", "services", "demo", "runtime", "interop", "api", "cli"]
 """Lowest first: a module may import its own layer and those before it."""
 
 

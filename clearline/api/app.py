@@ -36,6 +36,7 @@ from clearline.clock import Clock, SystemClock
 from clearline.demo.life import Life
 from clearline.demo.player import Player
 from clearline.demo.scenario import Scenario
+from clearline.interop.tak.gateway import Gateway, Settings
 from clearline.runtime.loops import page_forever, play_forever, watch_forever
 from clearline.runtime.node import Runtime
 from clearline.store.claim import ClaimLost
@@ -52,6 +53,7 @@ def create_app(
     key: Ed25519PrivateKey | None = None,
     scenario: Scenario | None = None,
     shift_seed: int | None = None,
+    tak: Settings | None = None,
 ) -> FastAPI:
     """The line, on the store at ``database_url``, signing its ledger with ``key``.
 
@@ -59,7 +61,8 @@ def create_app(
     at; ``None`` leaves that to the caller (tests step it with ``watch``). Without ``key`` a
     throw-away one is made: fine for tests, useless for receipts anyone keeps. A ``scenario``
     is played from now on the clock, beside the watch (``play``); with a ``shift_seed``, a
-    simulated shift takes over where its script runs out (``live``, ``demo.life``).
+    simulated shift takes over where its script runs out (``live``, ``demo.life``). With
+    ``tak``, the TAK gateway listens beside the API (``interop.tak.gateway``).
     """
     engine = create_engine(database_url)
     rt = Runtime(
@@ -68,6 +71,7 @@ def create_app(
 
     player = Player(scenario, rt.clock.now()) if scenario is not None else None
     life = Life.after(player, shift_seed) if player and shift_seed is not None else None
+    gateway = Gateway(rt, tak) if tak is not None else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -77,6 +81,8 @@ def create_app(
             await asyncio.to_thread(migrate, engine)
             await asyncio.to_thread(rt.read_now, rt.conflict_engine.rebuild)
             rt.writer.start()
+            if gateway is not None:
+                await gateway.start()
             if watch_interval_s is not None:
                 watcher = asyncio.create_task(watch_forever(rt, watch_interval_s))
                 paging = asyncio.create_task(page_forever(rt, watch_interval_s))
@@ -88,6 +94,8 @@ def create_app(
                 if task is not None:
                     task.cancel()
                     await asyncio.gather(task, return_exceptions=True)
+            if gateway is not None:
+                await gateway.stop()
             await rt.drain()
             await rt.writer.stop()
             rt.claim.release()
@@ -102,6 +110,7 @@ def create_app(
     app.state.runtime = rt
     app.state.player = player
     app.state.life = life
+    app.state.gateway = gateway
     errors.install(app)
     app.add_exception_handler(ClaimLost, _claim_lost)  # type: ignore[arg-type]
     for resource in (

@@ -35,7 +35,7 @@ from clearline.cli.line import tokens as line_tokens
 from clearline.cli.line import users as line_users
 from clearline.cli.line import zones as line_zones
 from clearline.cli.replay import replay_command
-from clearline.cli.store import agreements, ledger, node, planning, tokens, users
+from clearline.cli.store import agreements, ledger, node, planning, tak, tokens, users
 from clearline.cli.store import zones as store_zones
 from clearline.cli.verifying import verify
 
@@ -273,3 +273,9 @@ conflict = _group(
     },
 )
 _commands(conflict, STORE, {"check": planning.conflicts_check})
+_group(
+    "tak",
+    f"The TAK gateway (clearline serve --tak-port): its users' client certificates. {ON_STORE}",
+    STORE,
+    {"certificate": tak.tak_certificate},
+)

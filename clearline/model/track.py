@@ -116,6 +116,10 @@ class TrackReport(BaseModel):
         return self.ground_speed_kt * math.sin(angle), self.ground_speed_kt * math.cos(angle)
 
 
+MAX_REPORTS = 10_000
+"""The most reports one batch takes: a second of a large theatre's feed."""
+
+
 class TrackBatch(BaseModel):
     """``POST /v1/tracks``: up to 10,000 reports, taken or refused as a whole."""
 
@@ -127,7 +131,7 @@ class TrackBatch(BaseModel):
         description="Needed only where the party is in several agreements; named as on every "
         "other route (``agreement_id`` is still taken, as first published).",
     )
-    reports: list[TrackReport] = Field(min_length=1, max_length=10_000)
+    reports: list[TrackReport] = Field(min_length=1, max_length=MAX_REPORTS)
 
 
 class Track(BaseModel):

@@ -87,13 +87,13 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve(db: Path, port: int | None = None) -> Iterator[Server]:
-    """``clearline serve --db DB`` on ``port`` (a free one by default), up and healthy, and
-    stopped on exit. A free port may be taken by another process before the server binds it,
-    so a server that does not come up on one is tried on another, twice."""
+def serve(db: Path, port: int | None = None, options: tuple[str, ...] = ()) -> Iterator[Server]:
+    """``clearline serve --db DB OPTIONS`` on ``port`` (a free one by default), up and
+    healthy, and stopped on exit. A free port may be taken by another process before the
+    server binds it, so a server that does not come up on one is tried on another, twice."""
     server = None
     for attempt in range(1 if port else 3):
-        server = _start(db, port or free_port())
+        server = _start(db, port or free_port(), options)
         if _healthy(server):
             break
         _stop(server.process)
@@ -106,11 +106,11 @@ def serve(db: Path, port: int | None = None) -> Iterator[Server]:
         _stop(server.process)
 
 
-def _start(db: Path, port: int) -> Server:
+def _start(db: Path, port: int, options: tuple[str, ...] = ()) -> Server:
     log_path = db.parent / f"serve-{port}.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [str(CLEARLINE), "serve", "--db", str(db), "--port", str(port)],
+            [str(CLEARLINE), "serve", "--db", str(db), "--port", str(port), *options],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=clean_env(PYTHONUNBUFFERED="1"),

@@ -10,6 +10,8 @@ import typer
 from clearline import demo
 from clearline.cli.client import fail
 from clearline.cli.options import CLOCK, Db, KeyFile, admin, beside_database, key_path, store
+from clearline.cli.store.tak import TakDir, tak_files, tak_names
+from clearline.interop.tak.gateway import Settings
 from clearline.model.errors import ClearlineError
 from clearline.services.record import signing
 from clearline.store.claim import ClaimRefused
@@ -50,10 +52,17 @@ def serve(
     key: KeyFile = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    tak_port: Annotated[
+        int | None,
+        typer.Option(help="Also serve TAK (CoT over TLS, client certificates) on this port."),
+    ] = None,
+    tak_dir: TakDir = None,
 ) -> None:
-    """Serve the line: API at /v1, OpenAPI docs at /docs.
+    """Serve the line: API at /v1, OpenAPI docs at /docs; with --tak-port, the TAK gateway
+    too (its authority and server certificate made in --tak-dir on first start; issue each
+    user's with ``clearline tak certificate``).
 
-    Example: clearline serve --db var/demo.db --port 8000
+    Example: clearline serve --db var/demo.db --port 8000 --tak-port 8089
     """
     import uvicorn
 
@@ -63,7 +72,10 @@ def serve(
         line_key = signing.load_key(key_path(db, key))
     except ClearlineError as exc:
         fail(f"{exc.field}: {exc.reason}")
-    app_ = create_app(database_url(db), key=line_key)
+    tak = None
+    if tak_port is not None:
+        tak = Settings(tak_port, tak_files(db, tak_dir), host=host, names=tak_names(host))
+    app_ = create_app(database_url(db), key=line_key, tak=tak)
     try:  # here, not in the app's start-up, which uvicorn would report with a traceback
         app_.state.runtime.claim.take()
     except ClaimRefused as exc:
