@@ -17,6 +17,7 @@ from clearline.api.routes import (
     agreements,
     conflicts,
     events,
+    health,
     incidents,
     keys,
     ledger,
@@ -84,6 +85,7 @@ def create_app(
             if gateway is not None:
                 await gateway.start()
             if watch_interval_s is not None:
+                rt.health.start(watch_interval_s)
                 watcher = asyncio.create_task(watch_forever(rt, watch_interval_s))
                 paging = asyncio.create_task(page_forever(rt, watch_interval_s))
             if player is not None and watch_interval_s is not None:
@@ -132,15 +134,10 @@ def create_app(
         users,
         agreements,
         session,
+        health,
     ):
         app.include_router(resource.router)
     console.install(app)
-
-    @app.get("/healthz", tags=["health"])
-    async def healthz() -> dict[str, str]:
-        if rt.claim.lost is not None:
-            raise ClaimLost(rt.claim.lost)
-        return {"status": "ok"}
 
     return app
 

@@ -8,6 +8,7 @@ from the store by sequence number, so it loses nothing.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from dataclasses import dataclass, field
 
 from clearline.model.event import Event
@@ -31,6 +32,10 @@ class Bus:
     def __len__(self) -> int:
         """How many clients are listening."""
         return len(self._subscriptions)
+
+    def listening(self) -> dict[str, int]:
+        """How many clients of each party are listening."""
+        return dict(Counter(s.party for s in self._subscriptions))
 
     def watching(self) -> frozenset[tuple[str, str | None]]:
         """The (party, role) pairs with a client listening now: an escalation to that role of

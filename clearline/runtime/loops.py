@@ -48,18 +48,24 @@ async def watch(rt: Runtime) -> int:
             + deadlines.run(connection, now)
             + notice_service.advance(connection, now, rt.conflict_engine)
             + conflict_service.close_ended(connection, now)
-            + sweep.run(connection, now, rt.pictures, rt.conflict_engine)
+            + _swept(connection, now, rt)
             + effect.take_effect(connection, now, rt.conflict_engine, rt.pictures)
         )
 
     return await rt.write(step)
 
 
+def _swept(connection: Connection, now: datetime, rt: Runtime) -> int:
+    with rt.metrics.sweep.time():
+        return sweep.run(connection, now, rt.pictures, rt.conflict_engine)
+
+
 async def watch_forever(rt: Runtime, interval_s: float) -> None:
     while True:
         try:
-            await watch(rt)
-            await asyncio.to_thread(checkpoint, rt.engine)
+            with rt.health.round("watch"):
+                await watch(rt)
+                await asyncio.to_thread(checkpoint, rt.engine)
         except ClaimLost:
             return  # the claim logged why; a node that lost it has nothing more to watch
         except Exception:  # keep watching: one bad step must not silence every later deadline
@@ -88,7 +94,8 @@ async def page_forever(rt: Runtime, interval_s: float) -> None:
     with contextlib.suppress(ClaimLost):  # the claim logged why; nobody more is paged
         while True:
             try:
-                await page(rt)
+                with rt.health.round("paging"):
+                    await page(rt)
             except ClaimLost:
                 raise
             except Exception:  # keep paging: one failed step must not silence every later page

@@ -19,6 +19,8 @@ from clearline.model.event import Event
 from clearline.model.ledger import Receipt
 from clearline.model.token import Credential
 from clearline.runtime.bus import Bus
+from clearline.runtime.health import Health
+from clearline.runtime.metrics import Metrics
 from clearline.services.deconfliction.engine import ConflictEngine
 from clearline.services.record import ledger
 from clearline.services.tactical.picture import Pictures
@@ -39,6 +41,10 @@ class Runtime:
     """The conflict index of every agreement, kept in memory beside the store."""
     pictures: Pictures = field(default_factory=Pictures)
     """The live tracks of every agreement, kept in memory beside the store."""
+    health: Health = field(default_factory=Health)
+    """When the node's loops last finished a round: ``/readyz``."""
+    metrics: Metrics = field(default_factory=Metrics)
+    """This node's figures: ``/metrics``."""
     claim: Claim = field(init=False)
     """This node's claim on its database, taken at start-up: one node per database."""
     writer: Writer = field(init=False)
@@ -48,7 +54,13 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self.claim = Claim(self.engine)
-        self.writer = Writer(self.engine, self.bus.publish, self._seal, self.claim)
+        self.writer = Writer(
+            self.engine, self._committed, self._seal, self.claim, self.metrics.writer_batch.observe
+        )
+
+    def _committed(self, events: list[Event]) -> None:
+        self.metrics.observe(events)
+        self.bus.publish(events)
 
     async def read(self, operation: Callable[[Connection], T]) -> T:
         """Run a read on a pooled connection in a worker thread, off the event loop."""

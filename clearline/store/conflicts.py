@@ -164,3 +164,13 @@ def _conflict(row: Any, alert_ids: tuple[int, ...], acknowledged: dict[str, date
         amendment=row.amendment,
         alert_ids=alert_ids,
     )
+
+
+def standing_count(connection: Connection) -> dict[str, int]:
+    """Conflicts open or acknowledged (not yet resolved, accepted or closed), by agreement."""
+    query = (
+        sa.select(c.agreement_id, sa.func.count())
+        .where(c.state.in_(STANDING))
+        .group_by(c.agreement_id)
+    )
+    return {agreement: int(n) for agreement, n in connection.execute(query)}

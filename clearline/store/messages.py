@@ -269,3 +269,29 @@ def unanswered(connection: Connection, party: str) -> list[Message]:
         r.answered_at.is_(None),
     )
     return _load(connection, messages.c.id.in_(open_copy))
+
+
+def counts(connection: Connection) -> dict[tuple[str, str], int]:
+    """How many messages were ever put on the line, by type and precedence."""
+    m = messages.c
+    rows = connection.execute(
+        sa.select(m.type, m.precedence, sa.func.count()).group_by(m.type, m.precedence)
+    )
+    return {(kind, precedence): int(n) for kind, precedence, n in rows}
+
+
+def waiting(connection: Connection) -> dict[tuple[str, bool], int]:
+    """Copies released to their party and acknowledged by nobody yet, by precedence and by
+    whether the ladder is exhausted (overdue)."""
+    unacknowledged = sa.and_(
+        r.released_at.is_not(None), r.acknowledged_at.is_(None), r.answered_at.is_(None)
+    )
+    query = (
+        sa.select(messages.c.precedence, r.overdue, sa.func.count())
+        .join(messages, messages.c.id == r.message_id)
+        .where(unacknowledged)
+        .group_by(messages.c.precedence, r.overdue)
+    )
+    return {
+        (precedence, bool(overdue)): int(n) for precedence, overdue, n in connection.execute(query)
+    }

@@ -13,6 +13,7 @@ operation that queued up while the previous commit was on disk, runs each in its
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -79,6 +80,8 @@ class Writer:
     on_commit: Callable[[list[Event]], None]
     seal: Seal | None = None
     claim: Claim | None = None
+    on_batch: Callable[[float], None] | None = None
+    """Told how many seconds each batch took, operations and commit (the node's metrics)."""
     _queue: asyncio.Queue[_Job | None] = field(default_factory=asyncio.Queue)
     _task: asyncio.Task[None] | None = None
 
@@ -123,6 +126,7 @@ class Writer:
                 jobs, stopping = await self._take_batch()
                 if not jobs:
                     continue
+                begun = time.perf_counter()
                 try:
                     events = await asyncio.to_thread(
                         _commit, connection, jobs, self.seal, self.claim
@@ -131,6 +135,8 @@ class Writer:
                     events = []
                     for job in jobs:
                         job.error, job.result = exc, None
+                if self.on_batch is not None:
+                    self.on_batch(time.perf_counter() - begun)
                 for job in jobs:
                     if job.future.done():
                         continue

@@ -46,7 +46,13 @@ SECRETS: dict[str, frozenset[str]] = {
 }
 """Each secret, and the parties it was shared with: the only ones that may ever read it."""
 
-PUBLIC = {"GET /healthz", "GET /v1/clock", "POST /v1/session", "DELETE /v1/session"}
+PUBLIC = {
+    "GET /healthz",
+    "GET /readyz",
+    "GET /v1/clock",
+    "POST /v1/session",
+    "DELETE /v1/session",
+}
 """What answers without a token."""
 ACCOUNT = {
     "GET /v1/me",
@@ -58,8 +64,8 @@ ACCOUNT = {
     "DELETE /v1/tokens/{token_id}",
 }
 """What is about one's own account: an operator has one too."""
-SET_UP = {"GET /v1/agreements", "POST /v1/agreements"}
-"""What an operator is for."""
+SET_UP = {"GET /v1/agreements", "POST /v1/agreements", "GET /metrics"}
+"""What an operator is for: the agreements' set-up, and the node's figures."""
 
 
 @dataclass(frozen=True)
