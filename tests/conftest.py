@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from clearline import demo
 from clearline.api.app import create_app
 from clearline.clock import FixedClock
-from clearline.model.agreement import Party
+from clearline.model.agreement import INSTALLATION, Party
 from clearline.model.user import Language, Role, User
 from clearline.runtime.loops import watch
 from clearline.services.access import accounts
@@ -104,6 +104,17 @@ def users(engine: Engine, tokens: demo.Tokens) -> dict[str, User]:
         return found
 
     return run_now(engine, load)
+
+
+@pytest.fixture
+def operator(engine: Engine, clock: FixedClock) -> dict[str, str]:
+    """Headers of the installation's operator, ``ops``, with a token of its own."""
+
+    def setup(connection: sa.Connection) -> str:
+        accounts.add_user(connection, "ops", INSTALLATION, Role.OPERATOR, Language.EN, clock.now())
+        return token_service.create(connection, "ops", "test", clock.now())
+
+    return {"Authorization": f"Bearer {run_now(engine, setup)}"}
 
 
 class Line(Files, Reports):

@@ -10,7 +10,7 @@ clients connected, its loops' last rounds.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -131,30 +131,24 @@ class _Now(Collector):
         yield GaugeMetricFamily(
             "clearline_ledger_entries", "Entries in the signed ledger.", figures.ledger_entries
         )
-        standing = GaugeMetricFamily(
+        yield _labelled(
             "clearline_conflicts_standing",
             "Conflicts open or acknowledged, not yet resolved, accepted or closed.",
-            labels=["agreement"],
+            "agreement",
+            figures.standing_conflicts,
         )
-        for agreement, n in sorted(figures.standing_conflicts.items()):
-            standing.add_metric([agreement], n)
-        yield standing
-        clients = GaugeMetricFamily(
+        yield _labelled(
             "clearline_clients",
             "Clients listening to this node's events (streams, consoles, TAK), by party.",
-            labels=["party"],
+            "party",
+            self.bus.listening(),
         )
-        for party, n in sorted(self.bus.listening().items()):
-            clients.add_metric([party], n)
-        yield clients
-        ages = GaugeMetricFamily(
+        yield _labelled(
             "clearline_loop_age_seconds",
             "Seconds since each of this node's loops last finished a round.",
-            labels=["loop"],
+            "loop",
+            {loop: self.health.age_s(loop) for loop in LOOPS},
         )
-        for loop in LOOPS:
-            ages.add_metric([loop], self.health.age_s(loop))
-        yield ages
 
     def _waiting(self) -> Iterator[Metric]:
         help_ = {
@@ -169,3 +163,10 @@ class _Now(Collector):
                     count += self.figures.waiting.get((precedence.value, False), 0)
                 family.add_metric([precedence.value], count)
             yield family
+
+
+def _labelled(name: str, help_: str, label: str, values: Mapping[str, float]) -> GaugeMetricFamily:
+    family = GaugeMetricFamily(name, help_, labels=[label])
+    for key, value in sorted(values.items()):
+        family.add_metric([key], value)
+    return family

@@ -8,14 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from clearline.clock import FixedClock
 from clearline.model.agreement import INSTALLATION
-from clearline.model.user import Language, Role
-from clearline.services.access import accounts, tokens
-from clearline.store.writer import run_now
 from tests.conftest import Line
 from tests.support.refusals import refused
 
@@ -34,15 +29,6 @@ ASTANA: dict[str, Any] = {
         "ack_deadline_s": {"FLASH": 90, "IMMEDIATE": 600, "PRIORITY": 3600, "ROUTINE": 21600},
     },
 }
-
-
-@pytest.fixture
-def operator(engine: Engine, clock: FixedClock) -> dict[str, str]:
-    def setup(connection: sa.Connection) -> str:
-        accounts.add_user(connection, "ops", INSTALLATION, Role.OPERATOR, Language.EN, clock.now())
-        return tokens.create(connection, "ops", "test", clock.now())
-
-    return {"Authorization": f"Bearer {run_now(engine, setup)}"}
 
 
 def opened(line: Line, operator: dict[str, str], **changes: Any) -> Any:

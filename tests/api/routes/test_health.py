@@ -13,26 +13,12 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy.engine import Engine
 
 from clearline import demo
 from clearline.api.app import create_app
 from clearline.clock import FixedClock
-from clearline.model.agreement import INSTALLATION
-from clearline.model.user import Language, Role
 from clearline.runtime import loops
-from clearline.services.access import accounts, tokens
-from clearline.store.writer import run_now
 from tests.conftest import Line, warning
-
-
-@pytest.fixture
-def operator(engine: Engine, clock: FixedClock) -> dict[str, str]:
-    def setup(connection: sa.Connection) -> str:
-        accounts.add_user(connection, "ops", INSTALLATION, Role.OPERATOR, Language.EN, clock.now())
-        return tokens.create(connection, "ops", "prometheus", clock.now())
-
-    return {"Authorization": f"Bearer {run_now(engine, setup)}"}
 
 
 def scrape(
