@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from clearline.api import console, errors, session
+from clearline.api.requests import RequestIds
 from clearline.api.routes import (
     agreements,
     conflicts,
@@ -114,6 +115,7 @@ def create_app(
     app.state.life = life
     app.state.gateway = gateway
     errors.install(app)
+    app.add_middleware(RequestIds)
     app.add_exception_handler(ClaimLost, _claim_lost)  # type: ignore[arg-type]
     for resource in (
         messages,

@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 import pytest
 
 from clearline.interop import symbols
 from clearline.model.message import ObjectKind
-from clearline.model.track import Track, TrackStatus
-
-
-def track(**more: Any) -> Track:
-    values: dict[str, Any] = {
-        "id": 1,
-        "agreement_id": "il-tr-syria",
-        "reporter": "IL",
-        "track_id": "F-16-1",
-        "owner": "IL",
-        "status": TrackStatus.OWN,
-        "kind": ObjectKind.FIXED_WING,
-        "lat": 34.7,
-        "lon": 38.2,
-        "alt_ft": 15_000,
-        "east_kt": 300,
-        "north_kt": 0,
-        "vertical_rate_fpm": 0,
-        "time": datetime(2026, 11, 22, 15, 30, tzinfo=UTC),
-        "accuracy_m": None,
-        "coarse": False,
-        "blind": False,
-    }
-    return Track(**{**values, **more})
+from clearline.model.track import TrackStatus
+from tests.support.tak import track
 
 
 @pytest.mark.parametrize(

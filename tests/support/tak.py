@@ -14,12 +14,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from configparser import ConfigParser
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytak
 
+from clearline.model.message import ObjectKind
+from clearline.model.track import Track, TrackStatus
 from clearline.model.wellclear import FT_M, KNOT_MS
 from tests.support.server import WAIT_S
 
@@ -141,3 +143,27 @@ def connect(runner: asyncio.Runner, port: int, credentials: dict[str, Path]) -> 
         return Peer(runner, reader, writer, sender, queue, task)
 
     return runner.run(start())
+
+
+def track(**more: Any) -> Track:
+    """A track as the picture gives it: an Israeli jet, changed by ``more``."""
+    values: dict[str, Any] = {
+        "id": 1,
+        "agreement_id": "il-tr-syria",
+        "reporter": "IL",
+        "track_id": "F-16-1",
+        "owner": "IL",
+        "status": TrackStatus.OWN,
+        "kind": ObjectKind.FIXED_WING,
+        "lat": 34.7,
+        "lon": 38.2,
+        "alt_ft": 15_000,
+        "east_kt": 300,
+        "north_kt": 0,
+        "vertical_rate_fpm": 0,
+        "time": datetime(2026, 11, 22, 15, 30, tzinfo=UTC),
+        "accuracy_m": None,
+        "coarse": False,
+        "blind": False,
+    }
+    return Track(**{**values, **more})

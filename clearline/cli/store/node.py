@@ -13,6 +13,8 @@ from clearline.cli.options import CLOCK, Db, KeyFile, admin, beside_database, ke
 from clearline.cli.store.tak import TakDir, tak_files, tak_names
 from clearline.interop.tak.gateway import Settings
 from clearline.model.errors import ClearlineError
+from clearline.runtime import logs
+from clearline.runtime.logs import LogFormat, LogLevel
 from clearline.services.record import signing
 from clearline.store.claim import ClaimRefused
 from clearline.store.database import database_url
@@ -57,12 +59,21 @@ def serve(
         typer.Option(help="Also serve TAK (CoT over TLS, client certificates) on this port."),
     ] = None,
     tak_dir: TakDir = None,
+    log_format: Annotated[
+        LogFormat, typer.Option(help="text for a terminal, json for a log pipeline.")
+    ] = LogFormat.TEXT,
+    log_level: Annotated[
+        LogLevel, typer.Option(help="The least a record must be to be logged.")
+    ] = LogLevel.INFO,
 ) -> None:
     """Serve the line: API at /v1, OpenAPI docs at /docs; with --tak-port, the TAK gateway
     too (its authority and server certificate made in --tak-dir on first start; issue each
     user's with ``clearline tak certificate``).
 
-    Example: clearline serve --db var/demo.db --port 8000 --tak-port 8089
+    Logs one line a request (its id from X-Request-ID, or a fresh one, on every record
+    logged while it is served) and what the node's loops and gateway report.
+
+    Example: clearline serve --db var/demo.db --port 8000 --tak-port 8089 --log-format json
     """
     import uvicorn
 
@@ -80,4 +91,5 @@ def serve(
         app_.state.runtime.claim.take()
     except ClaimRefused as exc:
         fail(str(exc))
-    uvicorn.run(app_, host=host, port=port, log_level="warning")
+    logs.configure(log_format, log_level)
+    uvicorn.run(app_, host=host, port=port, log_level=log_level, log_config=None, access_log=False)

@@ -14,7 +14,7 @@ from clearline.interop.tak.cot import parse, serialize
 from clearline.model.conflict import Conflict
 from clearline.model.track import Encounter
 from tests.conftest import START
-from tests.interop.test_symbols import track
+from tests.support.tak import track
 
 
 def read(element: ET.Element) -> ET.Element:
