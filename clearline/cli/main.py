@@ -189,6 +189,7 @@ _group(
         "amend": notices.notice_amend,
         "cancel": notices.notice_cancel,
         "list": notices.notice_list,
+        "notam": notices.notice_notam,
     },
 )
 _group(

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
 from clearline.api.auth import CurrentRuntime, PartyUser
 from clearline.api.params import Limit, RecordId
 from clearline.api.schemas import IdempotencyKey, as_json
+from clearline.interop import notam
+from clearline.interop.notam import DEFAULT_FIR
 from clearline.model.notice import AmendRequest, Notice, NoticeRequest, NoticeState
 from clearline.services.deconfliction import notices
 
@@ -57,6 +62,19 @@ async def list_notices(
 async def get_notice(notice_id: RecordId, user: PartyUser, rt: CurrentRuntime) -> Notice:
     """A notice with every version you may see, oldest first."""
     return await rt.read(lambda c: notices.visible(c, user.party, notice_id))
+
+
+@router.get("/{notice_id}/notam", response_class=PlainTextResponse)
+async def notice_notam(
+    notice_id: RecordId,
+    user: PartyUser,
+    rt: CurrentRuntime,
+    fir: Annotated[str, Query(description="The FIR's ICAO location indicator.")] = DEFAULT_FIR,
+) -> str:
+    """A notice you may see as an ICAO NOTAM draft (Q line, items A to G) for your aviation
+    office to number and issue; 422 `kind` for an activity that is no aviation hazard."""
+    notice = await rt.read(lambda c: notices.visible(c, user.party, notice_id))
+    return notam.render(notice, fir)
 
 
 @router.post("/{notice_id}/amend", response_model=Notice)

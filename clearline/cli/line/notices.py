@@ -11,9 +11,18 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from clearline.cli.client import DEFAULT_URL, LIMIT, fail, once, request, without_none
+from clearline.cli.client import (
+    DEFAULT_URL,
+    LIMIT,
+    fail,
+    once,
+    request,
+    request_text,
+    without_none,
+)
 from clearline.cli.options import IdempotencyKey, InAgreement, Token, Url, read_json
 from clearline.cli.printable import row, show
+from clearline.interop.notam import DEFAULT_FIR
 from clearline.model.conflict import ConflictState
 from clearline.model.notice import ActivityKind, NoticeState, Sharing
 from clearline.model.times import both
@@ -256,3 +265,17 @@ def _report(notice: dict[str, Any], url: str, token: str) -> None:
 def _late(late_s: float) -> str:
     """Lateness in whole minutes, rounded up: 20 s late is late, not "late by 0 min"."""
     return f"{math.ceil(late_s / 60)} min" if late_s > 0 else ""
+
+
+def notice_notam(
+    token: Token,
+    notice_id: Annotated[int, typer.Argument(help="The notice.")],
+    fir: Annotated[str, typer.Option(help="The FIR's ICAO location indicator.")] = DEFAULT_FIR,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Print a notice you may see as an ICAO NOTAM draft, for your aviation office to number
+    and issue.
+
+    Example: clearline notice notam 12 --fir OSTT
+    """
+    typer.echo(request_text(url, token, f"/v1/notices/{notice_id}/notam", params={"fir": fir}))

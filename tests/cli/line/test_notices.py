@@ -158,3 +158,16 @@ def test_notice_file_refuses_bad_volume_options_in_one_line(
     result = run_as(line, "TR", "duty_officer", "notice file --kind uav_flight", *arguments)
     assert result.exit_code == 2
     refused(result, field)
+
+
+@pytest.mark.slow
+def test_notice_notam_prints_the_draft_for_the_aviation_office(line: Api) -> None:
+    options = ["--mgrs", MGRS, "--radius-m", "5000", "--start", later(2).isoformat()]
+    options += ["--end", later(3).isoformat(), "--lower", "0", "--upper", "FL120"]
+    result = run_as(line, "TR", "duty_officer", "notice file --kind uav_flight", *options)
+    notice_id = int(said(result).split()[1])
+    printed = said(run_as(line, "IL", "duty_officer", f"notice notam {notice_id} --fir OSTT"))
+    assert printed.startswith("(NOTAMN\nQ) OSTT/QWULW/IV/BO/W/000/120/")
+    assert printed.endswith("F) SFC G) FL120)")
+    refusal = refused(run_as(line, "IL", "duty_officer", "notice notam 99999"), "id")
+    assert refusal == "error: id: no notice 99999 visible to you"
