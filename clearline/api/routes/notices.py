@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import PlainTextResponse
@@ -11,7 +11,8 @@ from pydantic import BaseModel
 from clearline.api.auth import CurrentRuntime, PartyUser
 from clearline.api.params import Limit, RecordId
 from clearline.api.schemas import IdempotencyKey, as_json
-from clearline.interop import notam
+from clearline.interop import f3548, notam
+from clearline.interop.f3548 import IntentRequest
 from clearline.interop.notam import DEFAULT_FIR
 from clearline.model.notice import AmendRequest, Notice, NoticeRequest, NoticeState
 from clearline.services.deconfliction import notices
@@ -46,6 +47,24 @@ async def file_notice(
     return as_json(notice, 201 if created else 200)
 
 
+@router.post("/f3548", status_code=201, response_model=Notice)
+async def file_intent(
+    request: IntentRequest,
+    user: PartyUser,
+    rt: CurrentRuntime,
+    idempotency_key: IdempotencyKey,
+) -> Response:
+    """File an ASTM F3548 operational intent as your notice: its `details`' nominal volumes
+    (polygons or circles, heights in metres above the W84 ellipsoid, RFC 3339 times) become
+    the notice's volumes, screened as any notice is; `kind` defaults to `uav_flight`."""
+    notice_request = f3548.notice_request(request)
+    now = rt.clock.now()
+    notice, created = await rt.write(
+        lambda c: notices.file(c, user, notice_request, now, idempotency_key, rt.conflict_engine)
+    )
+    return as_json(notice, 201 if created else 200)
+
+
 @router.get("", response_model=NoticeList)
 async def list_notices(
     user: PartyUser,
@@ -75,6 +94,14 @@ async def notice_notam(
     office to number and issue; 422 `kind` for an activity that is no aviation hazard."""
     notice = await rt.read(lambda c: notices.visible(c, user.party, notice_id))
     return notam.render(notice, fir)
+
+
+@router.get("/{notice_id}/f3548")
+async def notice_intent(notice_id: RecordId, user: PartyUser, rt: CurrentRuntime) -> dict[str, Any]:
+    """A notice you may see as ASTM F3548 OperationalIntentDetails (its current version as
+    you see it): circles as circles, any other footprint as the polygon it covers."""
+    notice = await rt.read(lambda c: notices.visible(c, user.party, notice_id))
+    return dict(f3548.details_of(notice))
 
 
 @router.post("/{notice_id}/amend", response_model=Notice)
