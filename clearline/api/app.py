@@ -18,6 +18,7 @@ from clearline.api.routes import (
     agreements,
     conflicts,
     events,
+    features,
     health,
     incidents,
     keys,
@@ -137,6 +138,7 @@ def create_app(
         agreements,
         session,
         health,
+        features,
     ):
         app.include_router(resource.router)
     console.install(app)
