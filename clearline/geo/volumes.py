@@ -15,7 +15,7 @@ from shapely.geometry import LineString, Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 from clearline.geo import grid
-from clearline.geo.projection import Projection
+from clearline.geo.projection import Projection, projection
 from clearline.model.errors import invalid
 from clearline.model.volume import MAX_VERTICES, Geometry, PolygonGeometry, VolumeIn
 
@@ -60,6 +60,16 @@ def footprint(
         return _corridor(projection, geometry.coordinates, _need(width_m, field, "width_m"), where)
     assert isinstance(geometry, PolygonGeometry)
     return _polygon(projection, geometry.coordinates, where)
+
+
+def in_degrees(geometry: Geometry, width_m: float | None = None) -> BaseGeometry:
+    """A footprint's area in longitude and latitude, for a map or a file: a circle as its
+    polygon, a corridor at its width, measured in a projection centred on its first position."""
+    first = geometry.coordinates
+    while isinstance(first[0], (list, tuple)):
+        first = first[0]
+    plane = projection(first[1], first[0])
+    return plane.to_degrees(footprint(plane, "geometry", geometry, width_m=width_m))
 
 
 def to_geojson(geometry: BaseGeometry, projection: Projection) -> dict[str, Any]:

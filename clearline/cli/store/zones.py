@@ -13,6 +13,8 @@ from sqlalchemy import Connection
 
 from clearline.cli.client import fail
 from clearline.cli.options import CLOCK, Db, KeyFile, admin, known, read_json
+from clearline.interop import kml
+from clearline.model.errors import ClearlineError
 from clearline.model.zone import Zone
 from clearline.services.deconfliction import engine, zones
 from clearline.store import zones as zone_store
@@ -24,7 +26,10 @@ def zone_import(
     file: Annotated[
         Path,
         typer.Argument(
-            exists=True, dir_okay=False, help="GeoJSON FeatureCollection; properties: zone fields."
+            exists=True,
+            dir_okay=False,
+            help="GeoJSON FeatureCollection (properties: zone fields), or a .kml file "
+            "(ExtendedData: zone fields).",
         ),
     ],
     agreement: AgreementId,
@@ -36,7 +41,7 @@ def zone_import(
 
     Example: clearline zone import zones.geojson --agreement il-tr-syria --db var/demo.db
     """
-    collection = read_json(file, "file")
+    collection = _read_kml(file) if file.suffix.lower() == ".kml" else read_json(file, "file")
     if not isinstance(collection, dict):  # import_features reads it as an object
         fail("type: expected a GeoJSON FeatureCollection with a features list")
     added = admin(
@@ -50,18 +55,29 @@ def zone_export(
     db: Db = None,
     out: Annotated[Path | None, typer.Option(help="File to write; default: stdout.")] = None,
 ) -> None:
-    """Write an agreement's zones as a GeoJSON FeatureCollection that `zone import` reads back:
-    to hand to the parties' mapping tools, or to set up another line.
+    """Write an agreement's zones as a GeoJSON FeatureCollection (or, to a .kml file, as KML)
+    that `zone import` reads back: to hand to the parties' mapping tools, or to set up another
+    line.
 
-    Example: clearline zone export --agreement il-tr-syria --db var/demo.db --out zones.geojson
+    Example: clearline zone export --agreement il-tr-syria --db var/demo.db --out zones.kml
     """
     found = admin(db, lambda c: _zones_of(c, agreement))
-    text = json.dumps(zones.features(found), indent=2, ensure_ascii=False) + "\n"
+    if out is not None and out.suffix.lower() == ".kml":
+        text = kml.zones_document(f"Zones of {agreement}", found)
+    else:
+        text = json.dumps(zones.features(found), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         typer.echo(text, nl=False)
         return
     out.write_text(text, encoding="utf-8")
     typer.echo(f"{len(found)} zone{'' if len(found) == 1 else 's'} written to {out}")
+
+
+def _read_kml(file: Path) -> dict[str, Any]:
+    try:
+        return kml.features_of(file.read_bytes())
+    except ClearlineError as exc:
+        fail(f"{exc.field}: {exc.reason}")
 
 
 def _import_zones(

@@ -17,12 +17,10 @@ import shapely
 from shapely.geometry import Polygon, shape
 
 from clearline.geo import volumes
-from clearline.geo.projection import projection
 from clearline.interop import symbols
 from clearline.interop.tak.cot import Point, event
 from clearline.model.conflict import Conflict
 from clearline.model.track import Encounter, Track
-from clearline.model.volume import LineStringGeometry, PolygonGeometry
 from clearline.model.wellclear import FT_M, KNOT_MS
 from clearline.model.zone import Zone, ZoneKind
 
@@ -89,15 +87,7 @@ def zone_events(zone: Zone, now: datetime) -> list[ET.Element]:
         ET.SubElement(outline, "ellipse", major=radius, minor=radius, angle="360")
         _drawn(detail, zone.name, colour, remarks)
         return [root]
-    geometry = zone.geometry
-    first = geometry.coordinates[0][0] if isinstance(geometry, PolygonGeometry) else None
-    if isinstance(geometry, LineStringGeometry):
-        first = geometry.coordinates[0]
-    assert first is not None, "a zone is a Circle, a Polygon or a LineString"
-    plane = projection(first[1], first[0])
-    footprint = plane.to_degrees(
-        volumes.footprint(plane, "zone", zone.geometry, width_m=zone.width_m)
-    )
+    footprint = volumes.in_degrees(zone.geometry, zone.width_m)
     return polygon_events(
         uid, _polygons(footprint), zone.name, colour, remarks, now, now + DRAWING_STALE
     )
