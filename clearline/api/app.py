@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from clearline.api import console, errors, session
+from clearline.api import console, errors, openapi, session
 from clearline.api.requests import RequestIds
 from clearline.api.routes import (
     agreements,
@@ -142,6 +142,7 @@ def create_app(
     ):
         app.include_router(resource.router)
     console.install(app)
+    openapi.install(app)
 
     return app
 

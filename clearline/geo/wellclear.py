@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from clearline.model.wellclear import FT_M, AlertLevel, Volume, WellClear
+from clearline.model.wellclear import FT_M, AlertLevel, AlertVolume, WellClear
 
 Array = NDArray[np.float64]
 
@@ -52,7 +52,7 @@ class ClosestApproach:
 
 
 def loss_intervals(
-    s: ArrayLike, v: ArrayLike, volume: Volume, lookahead_s: float
+    s: ArrayLike, v: ArrayLike, volume: AlertVolume, lookahead_s: float
 ) -> tuple[Array, Array]:
     """When each pair is inside ``volume`` within ``[0, lookahead_s]``: (time in, time out).
 
@@ -171,7 +171,9 @@ def _vertical_interval(sz: Array, vz: Array, zthr: float, lookahead: float) -> t
     return lo, up
 
 
-def _horizontal_interval(s: Array, v: Array, volume: Volume, horizon: Array) -> tuple[Array, Array]:
+def _horizontal_interval(
+    s: Array, v: Array, volume: AlertVolume, horizon: Array
+) -> tuple[Array, Array]:
     """WCV_TAUMOD's horizontal interval within ``[0, horizon]``, from horizontal ``s``, ``v``.
 
     No loss reads ``(horizon, 0)``, as in DAIDALUS; the caller keeps only ``time_in < time_out``.

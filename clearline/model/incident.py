@@ -124,7 +124,7 @@ class Factor(StrEnum):
     OTHER = "other"
 
 
-class Position(StrEnum):
+class FindingPosition(StrEnum):
     AGREE = "agree"
     DISPUTE = "dispute"
 
@@ -158,7 +158,7 @@ class FindingRequest(BaseModel):
 class PositionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    position: Position
+    position: FindingPosition
     note: Text | None = Field(default=None, max_length=MAX_NOTE)
 
 
@@ -168,7 +168,7 @@ class ReferRequest(BaseModel):
     note: Text = Field(min_length=1, max_length=MAX_NOTE)
 
 
-class Change(BaseModel):
+class StateChange(BaseModel):
     """A step a party took: the state it moved the case to."""
 
     model_config = ConfigDict(frozen=True)
@@ -234,7 +234,7 @@ class Recommendation(BaseModel):
 class Stance(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    position: Position
+    position: FindingPosition
     at: datetime
     note: str | None = None
 
@@ -258,7 +258,8 @@ class Finding(BaseModel):
         return [
             party
             for party in parties
-            if party not in self.positions or self.positions[party].position != Position.AGREE
+            if party not in self.positions
+            or self.positions[party].position != FindingPosition.AGREE
         ]
 
 
@@ -291,7 +292,7 @@ class Incident(BaseModel):
     from_message: int | None
     protocol_version: int = Field(description="The protocol version in force at its start.")
     narratives: dict[PartyCode, Narrative]
-    history: tuple[Change, ...]
+    history: tuple[StateChange, ...]
     referral: Referral | None
     questions: tuple[Question, ...] = ()
     findings: tuple[Finding, ...] = ()

@@ -16,7 +16,7 @@ FT_M = 0.3048
 KNOT_MS = NMI_M / 3_600
 
 
-class Volume(BaseModel):
+class AlertVolume(BaseModel):
     """A well-clear volume: DAIDALUS's DTHR, ZTHR and TTHR (the tau-mod threshold)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -35,7 +35,7 @@ class AlertLevel(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    volume: Volume = Field(default_factory=Volume)
+    volume: AlertVolume = Field(default_factory=AlertVolume)
     alerting_time_s: float = Field(default=55, gt=0)
     early_alerting_time_s: float = Field(default=75, gt=0)
 
@@ -48,7 +48,7 @@ class AlertLevel(BaseModel):
 
 def _phase_one() -> tuple[AlertLevel, ...]:
     return (
-        AlertLevel(volume=Volume(vertical_ft=700)),
+        AlertLevel(volume=AlertVolume(vertical_ft=700)),
         AlertLevel(),
         AlertLevel(alerting_time_s=25, early_alerting_time_s=55),
     )

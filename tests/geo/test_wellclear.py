@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from clearline.geo import wellclear
-from clearline.model.wellclear import FT_M, KNOT_MS, NMI_M, Volume, WellClear
+from clearline.model.wellclear import FT_M, KNOT_MS, NMI_M, AlertVolume, WellClear
 
 PHASE_ONE = WellClear()
-VOLUME = Volume()  # levels 2 and 3: 0.66 nmi, 450 ft, tau-mod 35 s
+VOLUME = AlertVolume()  # levels 2 and 3: 0.66 nmi, 450 ft, tau-mod 35 s
 DTHR = 0.66 * NMI_M
 ZTHR = 450 * FT_M
 CLOSING = 400 * KNOT_MS  # head-on closure speed, m/s

@@ -68,15 +68,15 @@ async def poll(
     return EventPage(events=shown, last_seq=found[-1].seq if found else since)
 
 
-class Head(BaseModel):
+class EventHead(BaseModel):
     last_seq: int
 
 
-@router.get("/events/head", response_model=Head)
-async def head(user: CurrentUser, rt: CurrentRuntime) -> Head:
+@router.get("/events/head", response_model=EventHead)
+async def head(user: CurrentUser, rt: CurrentRuntime) -> EventHead:
     """The newest event your party may see: where a client that wants only what comes next
     starts its stream (`?since=`)."""
-    return Head(last_seq=await rt.read(lambda c: reading.last_seq(c, user)))
+    return EventHead(last_seq=await rt.read(lambda c: reading.last_seq(c, user)))
 
 
 class ClockOut(BaseModel):

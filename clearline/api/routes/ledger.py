@@ -17,7 +17,7 @@ MAX_ENTRIES = 1_000
 Size = Annotated[int, Query(ge=0, le=MAX_ID)]
 
 
-class Head(BaseModel):
+class LedgerHead(BaseModel):
     tree_head: TreeHead
     public_key: str
 
@@ -30,11 +30,11 @@ class Entries(BaseModel):
     entries: list[ledger.Entry | ledger.Leaf]
 
 
-@router.get("/head", response_model=Head)
-async def head(_user: CurrentUser, rt: CurrentRuntime) -> Head:
+@router.get("/head", response_model=LedgerHead)
+async def head(_user: CurrentUser, rt: CurrentRuntime) -> LedgerHead:
     """The newest signed tree head, with the public key that signed it."""
     latest = await rt.read(ledger.head)
-    return Head(tree_head=latest, public_key=signing.public_text(rt.key))
+    return LedgerHead(tree_head=latest, public_key=signing.public_text(rt.key))
 
 
 @router.get("/proof/inclusion", response_model=Proof)

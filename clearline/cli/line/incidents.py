@@ -35,8 +35,8 @@ from clearline.model.incident import (
     ATTACHMENT_MAX_BYTES,
     Factor,
     Finding,
+    FindingPosition,
     IncidentSeverity,
-    Position,
 )
 from clearline.model.message import IncidentKind, IncidentState
 
@@ -347,7 +347,7 @@ def incident_finding(
 def incident_position(
     incident_id: Id,
     number: Annotated[int, typer.Argument(help="The finding's number.")],
-    position: Annotated[Position, typer.Argument(help="agree or dispute.")],
+    position: Annotated[FindingPosition, typer.Argument(help="agree or dispute.")],
     token: Token,
     note: Annotated[str | None, typer.Option("--note", help="Why; every party reads it.")] = None,
     url: Url = DEFAULT_URL,

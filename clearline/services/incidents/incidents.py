@@ -19,7 +19,6 @@ from clearline.model.event import EventType
 from clearline.model.incident import (
     NEXT_STATES,
     CaseView,
-    Change,
     Incident,
     IncidentRequest,
     IncidentState,
@@ -27,6 +26,7 @@ from clearline.model.incident import (
     Place,
     Referral,
     ShareRequest,
+    StateChange,
 )
 from clearline.model.message import IncidentKind, IncidentStep, MessageType, Point, Precedence
 from clearline.model.protocol import Protocol
@@ -80,7 +80,7 @@ def file(connection: Connection, user: User, request: IncidentRequest, now: date
         from_message=request.from_message,
         protocol_version=protocol.version,
         narratives=narratives,
-        history=(Change(state=IncidentState.REPORTED, by=user.party, at=now),),
+        history=(StateChange(state=IncidentState.REPORTED, by=user.party, at=now),),
         referral=None,
     )
     incident = incident.model_copy(update={"id": incident_store.insert(connection, incident)})
@@ -137,7 +137,7 @@ def move(
         _check_agreed(incident)
     if state is IncidentState.CLOSED and incident.state is IncidentState.DISPUTED:
         _check_positions_recorded(incident)
-    step = Change(state=state, by=user.party, at=now, note=note)
+    step = StateChange(state=state, by=user.party, at=now, note=note)
     moved = incident.model_copy(update={"state": state, "history": (*incident.history, step)})
     record_change(connection, moved, "state", user.party, now, note=note)
     return case(connection, user, incident_id)

@@ -18,10 +18,10 @@ from clearline.model.incident import (
     CaseView,
     Comment,
     Finding,
+    FindingPosition,
     FindingRequest,
     Incident,
     IncidentState,
-    Position,
     PositionRequest,
     Question,
     QuestionRequest,
@@ -95,7 +95,7 @@ def propose(
         factor=request.factor,
         text=request.text,
         recommendation=recommendation,
-        positions={user.party: Stance(position=Position.AGREE, at=now)},
+        positions={user.party: Stance(position=FindingPosition.AGREE, at=now)},
     )
     proposed = incident.model_copy(update={"findings": (*incident.findings, finding)})
     extra = {"finding": finding.number}

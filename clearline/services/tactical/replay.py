@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from clearline.geo import tangent, wellclear
 from clearline.model.errors import from_validation
-from clearline.model.wellclear import FT_M, KNOT_MS, NMI_M, AlertLevel, Volume, WellClear
+from clearline.model.wellclear import FT_M, KNOT_MS, NMI_M, AlertLevel, AlertVolume, WellClear
 from clearline.services.tactical.alerting import AlertFilter
 
 ALERTER = "DWC_Phase_I"
@@ -419,7 +419,7 @@ def _alert_level(values: dict[str, tuple[str, str]], k: int) -> AlertLevel:
     if _quantity(values, det + "TCOA", "time") != 0:
         raise ValueError(f"{det}TCOA: only a TCOA of 0 is supported (DO-365)")
     return AlertLevel(
-        volume=Volume(
+        volume=AlertVolume(
             horizontal_m=_quantity(values, det + "DTHR", "length"),
             vertical_ft=_quantity(values, det + "ZTHR", "length", per=FT_M),
             tau_s=_quantity(values, det + "TTHR", "time"),
