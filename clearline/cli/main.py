@@ -11,7 +11,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
+from importlib.metadata import version
+from typing import Annotated, Any
 
 import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer bundles click
@@ -88,6 +89,24 @@ app = typer.Typer(
     "Example: clearline init --demo && clearline serve",
     no_args_is_help=True,
 )
+
+
+def _version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"clearline {version('clearline')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    _version_asked: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """The options of ``clearline`` itself, before any command."""
 
 
 def _commands(group: typer.Typer, panel: str, commands: dict[str, Callable[..., None]]) -> None:

@@ -3,6 +3,8 @@ is one readable line on stderr, like every other refusal."""
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 import pytest
 
 from tests.support.cli import clearline, refused, said
@@ -63,3 +65,9 @@ def test_help_of_every_command_shows_an_example(command: str) -> None:
 
 def test_a_mistyped_option_value_is_one_line_too() -> None:
     refused(clearline("send --to IL --type warnin --precedence FLASH --token cl_x"), "--type")
+
+
+def test_the_version_is_the_packages() -> None:
+    result = clearline("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"clearline {version('clearline')}\n"
