@@ -8,7 +8,7 @@ DEMO_DB := var/demo.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench screenshots postgres-tools browser-tools clean
+.PHONY: run test lint bench dist screenshots postgres-tools browser-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,5 +56,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/tracks.py
 	$(BIN)/python bench/attachments.py
 
+# A wheel that carries the console's map libraries (setup.py copies them from node_modules).
+dist: $(STAMP) $(VENDOR)
+	$(BIN)/pip wheel . --no-deps --quiet --wheel-dir dist
+
 clean:
-	rm -rf $(VENV) var node_modules
+	rm -rf $(VENV) var node_modules dist build clearline/console/vendor

@@ -1,8 +1,9 @@
 """The duty officer's console: static pages at `/`, and the map's libraries from npm.
 
-Leaflet, world-atlas (Natural Earth borders) and topojson-client are installed by the Makefile
-into `node_modules/` beside the package (or where `CLEARLINE_VENDOR` says), never committed;
-the console works offline from them.
+Leaflet, world-atlas (Natural Earth borders), topojson-client and mgrs are installed by the
+Makefile into `node_modules/` beside the package (or where `CLEARLINE_VENDOR` says), never
+committed; a wheel carries them in `console/vendor/` (`setup.py`). The console works offline
+from them.
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ VENDOR_PACKAGES = ("leaflet", "world-atlas", "topojson-client", "mgrs")
 
 
 def vendor_root() -> Path:
-    """Where the npm packages are: ``CLEARLINE_VENDOR``, else the checkout's node_modules."""
+    """Where the npm packages are: ``CLEARLINE_VENDOR``, else the checkout's node_modules,
+    else the copy an installed wheel carries."""
     configured = os.environ.get("CLEARLINE_VENDOR")
-    return Path(configured) if configured else PAGES.parents[1] / "node_modules"
+    if configured:
+        return Path(configured)
+    checkout = PAGES.parents[1] / "node_modules"
+    return checkout if checkout.is_dir() else PAGES / "vendor"
 
 
 def install(app: FastAPI) -> None:
