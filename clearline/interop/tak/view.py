@@ -64,12 +64,11 @@ def seen_by(connection: Connection, name: str, pictures: Pictures, now: datetime
 
 
 def zones_of(connection: Connection, name: str) -> list[Zone]:
+    """The zones of the agreements the certificate's party is a party to (a mediator's
+    connection is refused before this)."""
     party = user_of(connection, name).party
-    return [
-        z
-        for z in zone_service.zones_for(connection, party)
-        if z.agreement_id in _agreements(connection, party)
-    ]
+    mine = set(_agreements(connection, party))
+    return [z for z in zone_service.zones_for(connection, party) if z.agreement_id in mine]
 
 
 def take(
