@@ -150,6 +150,4 @@ def create_app(
 async def _claim_lost(_request: Request, exc: ClaimLost) -> JSONResponse:
     """A node that lost its claim on the database refuses every write, and says so: 503,
     in the shape of every other refusal."""
-    return JSONResponse(
-        {"error": "unavailable", "field": "database", "reason": str(exc)}, status_code=503
-    )
+    return errors.unavailable("database", str(exc))

@@ -28,6 +28,11 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
 
 
+def unavailable(field: str, reason: str) -> JSONResponse:
+    """503, in the shape of every refusal: a node that cannot do its work now, and why."""
+    return JSONResponse(_body("unavailable", field, reason), status_code=503)
+
+
 def _body(kind: str, field: str | None, reason: str, **more: object) -> dict[str, object]:
     return {"error": kind, "field": field, "reason": reason, **more}
 

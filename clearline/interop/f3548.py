@@ -122,13 +122,12 @@ def _time(time: api.Time | None, where: str) -> datetime:
 
 
 def _volume_4d(volume: Volume) -> api.Volume4D:
-    geometry = volume.input.get("geometry") or {}
-    if geometry.get("type") == "Circle":
-        lon, lat = geometry["coordinates"][:2]
+    if volume.circle is not None:
+        lon, lat, radius = volume.circle
         outline: dict[str, Any] = {
             "outline_circle": api.Circle(
                 center=api.LatLngPoint(lat=lat, lng=lon),
-                radius=api.Radius(value=geometry["radius_m"], units="M"),
+                radius=api.Radius(value=radius, units="M"),
             )
         }
     else:

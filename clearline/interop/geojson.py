@@ -84,8 +84,9 @@ def _volume_feature(notice: Notice, index: int, volume: Volume) -> Feature:
         "end": volume.end.isoformat(),
         "drawn_as": "Grid" if volume.input.get("mgrs") else drawn.get("type"),
     }
-    if drawn.get("type") == "Circle":
-        properties |= {"centre": drawn["coordinates"][:2], "radius_m": drawn["radius_m"]}
+    if volume.circle is not None:
+        lon, lat, radius = volume.circle
+        properties |= {"centre": [lon, lat], "radius_m": radius}
     for key in ("mgrs", "radius_m", "width_m"):
         if volume.input.get(key) is not None:
             properties[key] = volume.input[key]

@@ -118,7 +118,7 @@ def _features(container: Any) -> Iterator[dict[str, Any]]:
         properties = {d.name: _value(d.value) for d in _data(feature) if d.name}
         geometry = properties.pop("geometry", None)
         if geometry is None and feature.geometry is not None:
-            geometry = _flat(dict(pygeoif.shape(feature.geometry).__geo_interface__))
+            geometry = _flat(feature.geometry)
         if feature.name and "name" not in properties:
             properties["name"] = feature.name
         yield {
@@ -221,6 +221,7 @@ def _value(text: str | None) -> Any:
         return text
 
 
-def _flat(geometry: dict[str, Any]) -> dict[str, Any]:
-    """KML's heights dropped: a zone's band is its ``alt_lower_ft`` and ``alt_upper_ft``."""
-    return dict(json.loads(json.dumps(mapping(shapely.force_2d(shape(geometry))))))
+def _flat(geometry: Any) -> dict[str, Any]:
+    """A placemark's geometry as GeoJSON, KML's heights dropped: a zone's band is its
+    ``alt_lower_ft`` and ``alt_upper_ft``."""
+    return dict(mapping(shapely.force_2d(shape(geometry))))

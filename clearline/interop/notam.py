@@ -101,15 +101,12 @@ def _text(notice: Notice) -> str:
 
 
 def _where(volume: Volume) -> str:
-    geometry = volume.input.get("geometry") or {}
-    kind = geometry.get("type")
-    if kind == "Circle" or volume.input.get("radius_m"):
-        if kind == "Circle":
-            lon, lat = geometry["coordinates"][:2]
-            radius = geometry["radius_m"]
-        else:
-            centre = shape(volume.footprint).centroid
-            lat, lon, radius = centre.y, centre.x, volume.input["radius_m"]
+    circle = volume.circle
+    if circle is None and volume.input.get("radius_m"):  # a point or a grid square, and a radius
+        centre = shape(volume.footprint).centroid
+        circle = (centre.x, centre.y, volume.input["radius_m"])
+    if circle is not None:
+        lon, lat, radius = circle
         return f"WI {radius / NM_M:.1f}NM RADIUS OF {_position(lat, lon)}."
     ring = shapely.get_exterior_ring(shapely.get_parts(shape(volume.footprint))[0])
     corners = [_position(lat, lon) for lon, lat in list(ring.coords)[:-1]]

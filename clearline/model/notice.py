@@ -95,6 +95,16 @@ class Volume(BaseModel):
     start: datetime
     end: datetime
 
+    @property
+    def circle(self) -> tuple[float, float, float] | None:
+        """Longitude, latitude and radius in metres of a volume drawn as a Circle; None for
+        any other: formats that have circles keep them, the rest take the footprint."""
+        geometry = self.input.get("geometry") or {}
+        if geometry.get("type") != "Circle":
+            return None
+        lon, lat = geometry["coordinates"][:2]
+        return float(lon), float(lat), float(geometry["radius_m"])
+
 
 class NoticeVersion(BaseModel):
     model_config = ConfigDict(frozen=True)

@@ -115,6 +115,11 @@ def agreements_of(connection: Connection, party: str) -> list[Agreement]:
     return [a for a in (get_agreement(connection, i) for i in ids) if a is not None]
 
 
+def party_to(connection: Connection, party: str) -> list[str]:
+    """The ids of the agreements ``party`` is a party to (not those it mediates)."""
+    return [a.id for a in agreements_of(connection, party) if party in a.parties()]
+
+
 def insert_protocol(
     connection: Connection,
     agreement_id: str,

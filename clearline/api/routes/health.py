@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from clearline.api.auth import CurrentRuntime, Operator
+from clearline.api.errors import unavailable
 from clearline.runtime.metrics import Figures
 from clearline.store.claim import ClaimLost
 
@@ -38,16 +39,16 @@ async def readyz(rt: CurrentRuntime) -> Response:
     watch (deadlines, escalations, line checks) and paging have each finished a round within
     two of their periods. A 503 in the shape of every refusal otherwise."""
     if rt.claim.lost is not None:
-        return _unready("database", rt.claim.lost)
+        return unavailable("database", rt.claim.lost)
     try:
         await asyncio.wait_for(
             rt.read(lambda c: c.execute(sa.text("SELECT 1"))), DATABASE_TIMEOUT_S
         )
     except Exception as exc:  # any failure to answer is the database's: say which
-        return _unready("database", f"unreachable: {type(exc).__name__}: {exc}".rstrip(": "))
+        return unavailable("database", f"unreachable: {type(exc).__name__}: {exc}".rstrip(": "))
     stalled = rt.health.stalled()
     if stalled:
-        return _unready("scheduler", "; ".join(stalled))
+        return unavailable("scheduler", "; ".join(stalled))
     return JSONResponse({"status": "ready"})
 
 
@@ -60,7 +61,3 @@ async def metrics(_operator: Operator, rt: CurrentRuntime) -> Response:
     figures = await rt.read(Figures.read)
     body = rt.metrics.exposition(figures, rt.bus, rt.health)
     return Response(body, media_type=CONTENT_TYPE_LATEST)
-
-
-def _unready(field: str, reason: str) -> JSONResponse:
-    return JSONResponse({"error": "unavailable", "field": field, "reason": reason}, status_code=503)

@@ -133,4 +133,4 @@ def moment(element: ET.Element, name: str) -> datetime:
 
 
 def _number(value: float) -> str:
-    return "9999999.0" if value >= UNKNOWN else f"{value:.1f}"
+    return f"{min(value, UNKNOWN):.1f}"

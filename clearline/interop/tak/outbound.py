@@ -18,7 +18,7 @@ from shapely.geometry import Polygon, shape
 
 from clearline.geo import volumes
 from clearline.interop import symbols
-from clearline.interop.tak.cot import Point, event
+from clearline.interop.tak.cot import UNKNOWN, Point, event
 from clearline.model.conflict import Conflict
 from clearline.model.track import Encounter, Track
 from clearline.model.wellclear import FT_M, KNOT_MS
@@ -53,7 +53,7 @@ def track_event(track: Track, viewer: str, lost_after_s: float, now: datetime) -
             track.lat,
             track.lon,
             hae_m=track.alt_ft * FT_M,
-            ce_m=track.accuracy_m if track.accuracy_m is not None else 9_999_999.0,
+            ce_m=track.accuracy_m if track.accuracy_m is not None else UNKNOWN,
         ),
         now,
         start=track.time,

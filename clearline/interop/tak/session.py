@@ -139,7 +139,7 @@ class Session:
         seen = await self.rt.write(lambda c: view.seen_by(c, self.user, self.rt.pictures, now))
         out: list[ET.Element] = []
         current = {}
-        for track, lost_after_s in seen.tracks:
+        for track, lost_after_s in seen:
             uid = outbound.track_uid(track)
             current[uid] = track.time
             if self.sent.get(uid) != track.time:

@@ -8,7 +8,6 @@ The same services as the API's, called for the same party, so that TAK never sho
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -27,13 +26,6 @@ from clearline.store import users as user_store
 log = logging.getLogger("clearline.tak")
 
 
-@dataclass(frozen=True)
-class Seen:
-    """Tracks a party may see now, each with how long until the line would drop it."""
-
-    tracks: list[tuple[Track, float]]
-
-
 def user_of(connection: Connection, name: str | None) -> User:
     """The active user a certificate names: refused where there is none, or it is
     deactivated, or it holds no party's picture (the operator, a mediator)."""
@@ -45,14 +37,17 @@ def user_of(connection: Connection, name: str | None) -> User:
     return user
 
 
-def seen_by(connection: Connection, name: str, pictures: Pictures, now: datetime) -> Seen:
+def seen_by(
+    connection: Connection, name: str, pictures: Pictures, now: datetime
+) -> list[tuple[Track, float]]:
     """The live tracks of every agreement the certificate's party is a party to, as
     ``tracks.tracks_for`` gives them to it, but for those it reported: its TAK network has
     them already, under its own uids, and would show each twice. The user is looked up again
-    first, so that a deactivated one sees nothing more."""
+    first, so that a deactivated one sees nothing more. Each track comes with how long
+    until the line would drop it."""
     party = user_of(connection, name).party
     seen = []
-    for agreement in _agreements(connection, party):
+    for agreement in agreement_store.party_to(connection, party):
         protocol = agreement_store.protocol_in_force(connection, agreement, now)
         picture = pictures.of(connection, agreement, now.timestamp())
         lost_after_s = protocol.tracks.lost_after_s
@@ -60,14 +55,14 @@ def seen_by(connection: Connection, name: str, pictures: Pictures, now: datetime
             t for t in tracks.tracks_for(picture, party, now, protocol) if t.reporter != party
         ]
         seen += [(t, lost_after_s) for t in others]
-    return Seen(seen)
+    return seen
 
 
 def zones_of(connection: Connection, name: str) -> list[Zone]:
     """The zones of the agreements the certificate's party is a party to (a mediator's
     connection is refused before this)."""
     party = user_of(connection, name).party
-    mine = set(_agreements(connection, party))
+    mine = set(agreement_store.party_to(connection, party))
     return [z for z in zone_service.zones_for(connection, party) if z.agreement_id in mine]
 
 
@@ -92,7 +87,3 @@ def take(
     if not good:
         return 0
     return tracks.ingest(connection, user, TrackBatch(reports=good), now, pictures)
-
-
-def _agreements(connection: Connection, party: str) -> list[str]:
-    return [a.id for a in agreement_store.agreements_of(connection, party) if party in a.parties()]

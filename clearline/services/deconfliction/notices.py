@@ -333,7 +333,7 @@ def _own_live(connection: Connection, user: User, notice_id: int) -> Notice:
 
 
 def agreement_for(connection: Connection, party: str, wanted: str | None) -> str:
-    mine = [a.id for a in agreement_store.agreements_of(connection, party) if party in a.parties()]
+    mine = agreement_store.party_to(connection, party)
     if wanted is not None:
         if wanted not in mine:
             raise invalid("agreement", f"{party} is not a party to agreement {wanted!r}")

@@ -164,7 +164,7 @@ def declare(
 
 def positions_for(connection: Connection, party: str) -> list[Position]:
     """Declared positions of every agreement ``party`` is a party to."""
-    ids = [a.id for a in agreement_store.agreements_of(connection, party) if party in a.parties()]
+    ids = agreement_store.party_to(connection, party)
     return [position_of(row) for row in zone_store.positions_of(connection, ids)]
 
 
